@@ -1,0 +1,42 @@
+"""One palette for every output, so a type has the same colour in the page and in Gephi."""
+
+from __future__ import annotations
+
+TYPE_COLOURS = {
+    "PER": "#4e79a7",  # blue
+    "ORG": "#f28e2b",  # orange
+    "LOC": "#59a14f",  # green
+    "MISC": "#b07aa1",  # purple
+}
+OTHER_COLOUR = "#9c9c9c"
+TYPE_NAMES = {"PER": "Person", "ORG": "Organisation", "LOC": "Place", "MISC": "Other"}
+
+
+def type_colour(entity_type: str) -> str:
+    """Hex colour of an entity type.
+
+    >>> type_colour("PER")
+    '#4e79a7'
+    """
+    return TYPE_COLOURS.get(entity_type, OTHER_COLOUR)
+
+
+def rgb(hex_colour: str) -> tuple[int, int, int]:
+    """(r, g, b) integers of "#rrggbb".
+
+    >>> rgb("#4e79a7")
+    (78, 121, 167)
+    """
+    value = hex_colour.lstrip("#")
+    return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)
+
+
+def node_size(mentions: int, *, smallest: float = 8.0, largest: float = 48.0,
+              most: int = 1) -> float:
+    """Node size growing with the square root of mentions, between smallest and largest.
+
+    >>> node_size(1, most=100), node_size(100, most=100)
+    (12.0, 48.0)
+    """
+    share = (max(mentions, 0) / max(most, 1)) ** 0.5
+    return round(smallest + (largest - smallest) * share, 2)

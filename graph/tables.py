@@ -1,0 +1,67 @@
+"""CSV tables of the graph, for spreadsheets and pandas."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable
+from pathlib import Path
+
+import networkx as nx
+
+from graph.atomic import atomic_write
+from pipeline.entities import EntityTable
+from pipeline.extract import DocRecord
+
+ENTITY_COLUMNS = ["id", "label", "type", "mentions", "documents", "aliases"]
+EDGE_COLUMNS = ["source", "target", "weight", "documents"]
+EVIDENCE_COLUMNS = ["source", "target", "doc_id", "date", "sentence"]
+MENTION_COLUMNS = ["doc_id", "start", "end", "text", "label", "entity_id"]
+
+
+def _write_rows(path: str | Path, columns: list[str], rows: Iterable[dict]) -> None:
+    with atomic_write(path, newline="") as file:
+        writer = csv.DictWriter(file, fieldnames=columns, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def _nodes_by_importance(graph: nx.Graph) -> list:
+    return sorted(graph, key=lambda n: (-graph.nodes[n].get("mentions", 0),
+                                        graph.nodes[n].get("label", str(n))))
+
+
+def write_entities_csv(graph: nx.Graph, path: str | Path) -> None:
+    """One row per node, most mentioned first."""
+    _write_rows(path, ENTITY_COLUMNS,
+                ({"id": n, **graph.nodes[n]} for n in _nodes_by_importance(graph)))
+
+
+def _edges_by_weight(graph: nx.Graph) -> list[tuple]:
+    return sorted(graph.edges(data=True), key=lambda e: (-e[2].get("weight", 0), e[0], e[1]))
+
+
+def write_edges_csv(graph: nx.Graph, path: str | Path) -> None:
+    """One row per edge, heaviest first."""
+    _write_rows(path, EDGE_COLUMNS,
+                ({"source": a, "target": b, **data} for a, b, data in _edges_by_weight(graph)))
+
+
+def write_evidence_csv(graph: nx.Graph, path: str | Path) -> None:
+    """One row per example sentence of each edge."""
+    _write_rows(path, EVIDENCE_COLUMNS, (
+        {"source": a, "target": b, "doc_id": doc, "date": date, "sentence": sentence}
+        for a, b, data in _edges_by_weight(graph)
+        for doc, date, sentence in data.get("evidence", [])
+    ))
+
+
+def write_mentions_csv(records: Iterable[DocRecord], table: EntityTable,
+                       path: str | Path) -> None:
+    """One row per mention. `start`/`end` are character offsets into the source: the
+    decoded file for .txt/.md (so a `date` header line is counted), the `text` field
+    for JSONL."""
+    _write_rows(path, MENTION_COLUMNS, (
+        {"doc_id": record.id, "start": record.offset + m.start, "end": record.offset + m.end,
+         "text": m.text, "label": m.label, "entity_id": table.id_of(m.name)}
+        for record in records for m in record.mentions
+    ))

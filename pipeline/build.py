@@ -1,0 +1,122 @@
+"""The main job: read a corpus, extract entities, build the graph, write every output."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import networkx as nx
+from spacy.language import Language
+from tqdm import tqdm
+
+from graph.cooccurrence import cooccurrence_graph
+from graph.export import write_gexf, write_graphml, write_json
+from graph.html import write_html
+from graph.layout import add_layout
+from graph.tables import (
+    write_edges_csv,
+    write_entities_csv,
+    write_evidence_csv,
+    write_mentions_csv,
+)
+from pipeline.entities import EntityTable, build_entities
+from pipeline.extract import DocRecord, extract
+from pipeline.nlp import DEFAULT_MODEL, load_nlp
+from pipeline.reading import check_paths, read_documents
+
+log = logging.getLogger("entity_graph")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a build can be told, in one place."""
+
+    model: str = DEFAULT_MODEL
+    types: tuple[str, ...] = ("PER", "ORG", "LOC")
+    batch_size: int = 32
+    evidence: int = 3
+    html_max_nodes: int = 500
+    progress: bool = True
+
+
+@dataclass
+class Result:
+    """What a build produced."""
+
+    graph: nx.Graph
+    entities: EntityTable
+    records: list[DocRecord]
+    seconds: float
+    outputs: dict[str, Path] = field(default_factory=dict)
+
+    @property
+    def documents(self) -> int:
+        return len(self.records)
+
+    @property
+    def words(self) -> int:
+        return sum(record.words for record in self.records)
+
+    @property
+    def mentions(self) -> int:
+        return sum(len(record.mentions) for record in self.records)
+
+    def summary(self) -> str:
+        """The one line printed at the end of a build."""
+        rate = self.words / self.seconds if self.seconds > 0 else 0.0
+        return (f"{self.documents:,} documents, {self.words:,} words, {self.mentions:,} mentions, "
+                f"{len(self.entities):,} entities, {self.graph.number_of_edges():,} edges "
+                f"in {self.seconds:.1f} s ({rate:,.0f} words/s)")
+
+
+def extract_corpus(paths: Iterable[str | Path], settings: Settings = Settings(), *,
+                   nlp: Language | None = None) -> Iterator[DocRecord]:
+    """Stream `DocRecord`s for every document under `paths`, with a progress bar.
+    `nlp` defaults to `load_nlp(settings.model, labels=settings.types)`."""
+    check_paths(paths)
+    nlp = nlp or load_nlp(settings.model, labels=settings.types)
+    records = extract(nlp, read_documents(paths), batch_size=settings.batch_size)
+    yield from tqdm(records, desc="documents", unit="doc", disable=not settings.progress,
+                    dynamic_ncols=True, leave=False)
+
+
+def write_outputs(graph: nx.Graph, table: EntityTable, records: list[DocRecord],
+                  out_dir: str | Path, settings: Settings = Settings()) -> dict[str, Path]:
+    """Write every output file into `out_dir`; each one atomically."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    outputs = {name: out / name for name in (
+        "graph.html", "graph.graphml", "graph.gexf", "graph.json",
+        "entities.csv", "edges.csv", "evidence.csv", "mentions.csv")}
+    corpus = {"documents": len(records), "words": sum(r.words for r in records)}
+    write_html(graph, outputs["graph.html"], corpus=corpus, max_nodes=settings.html_max_nodes)
+    write_graphml(graph, outputs["graph.graphml"])
+    write_gexf(graph, outputs["graph.gexf"])
+    write_json(graph, outputs["graph.json"])
+    write_entities_csv(graph, outputs["entities.csv"])
+    write_edges_csv(graph, outputs["edges.csv"])
+    write_evidence_csv(graph, outputs["evidence.csv"])
+    write_mentions_csv(records, table, outputs["mentions.csv"])
+    return outputs
+
+
+def build(paths: Iterable[str | Path], out_dir: str | Path | None = "output",
+          settings: Settings = Settings(), *, nlp: Language | None = None) -> Result:
+    """Run the whole job. With `out_dir=None` nothing is written.
+
+    >>> result = build(["corpus"], out_dir=None)             # doctest: +SKIP
+    >>> result.graph.nodes["elon-musk-per"]["label"]         # doctest: +SKIP
+    'Elon Musk'
+    """
+    paths = list(paths)
+    started = time.perf_counter()
+    records = list(extract_corpus(paths, settings, nlp=nlp))
+    table = build_entities(records)
+    graph = cooccurrence_graph(records, table, evidence=settings.evidence)
+    add_layout(graph)
+    outputs = write_outputs(graph, table, records, out_dir, settings) if out_dir else {}
+    return Result(graph=graph, entities=table, records=records,
+                  seconds=time.perf_counter() - started, outputs=outputs)

@@ -1,0 +1,113 @@
+"""Clean one entity mention: trim what the model wrongly included, reject what is no name.
+
+`clean_span` works on the mention's own text and returns the (start, end) of the part to
+keep, so the cleaned mention is still a slice of the original document.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Punctuation and quotes that never begin or end a name.
+_EDGE = "\"'«»‹›“”‘’„`()[]{}<>,;:!?¿¡*#_/\\|•·…—–-+=~^°§ \t\r\n"
+
+# Lower-case articles and elisions: "la Chine", "l'Internet", "des États-Unis".
+# A capitalised article is left alone here ("Le Monde", "La Poste", "L'Oréal"): whether
+# it belongs to the name is decided corpus-wide (see entities.merge_article_variants).
+_ARTICLE = re.compile(r"(?:(?:le|la|les|du|des|au|aux)\s+|(?:l|d)'\s*)")
+
+# Titles and honorifics in front of a person's name.
+_TITLE_WORDS = (
+    r"m\.|mm\.|mme|mmes|mlle|mlles|mr\.?|mrs\.?|dr\.?|pr\.?|me|mgr\.?|st\.?|ste\.?"
+    r"|monsieur|messieurs|madame|mesdames|mademoiselle|maître|maitre|docteur|professeur"
+    r"|président|présidente|ministre|général|générale|colonel|capitaine|lieutenant"
+    r"|sénateur|sénatrice|député|députée|maire|juge|abbé|père|mère|sœur|frère|cardinal"
+    r"|pape|roi|reine|prince|princesse|comte|comtesse|duc|duchesse|baron|baronne|marquis"
+    r"|marquise|sir|lord|lady|chancelier|chancelière|premier ministre"
+)
+_TITLE = re.compile(rf"(?:{_TITLE_WORDS})(?:\s+|(?<=\.)(?=\w))", re.IGNORECASE)
+
+# Words that are never a name on their own, whatever their case.
+FUNCTION_WORDS = frozenset(
+    """
+    a à au aux avec c ça car ce ceci cela celle celles celui cet cette ceux ces chez comme
+    d dans de des donc dont du elle elles en et eux il ils j je l la le les leur leurs lui
+    m ma mais me même mes moi mon n ne ni nos notre nous on or ou où par pas pour qu que
+    quel quelle quelles quels qui quoi s sa sans se selon ses si son sous sur t ta te tes
+    toi ton tous tout toute toutes tu un une vers vos votre vous y
+    ici là oui non voici voilà alors aussi puis ainsi cependant pourtant enfin déjà
+    """.split()
+)
+
+_ABBREVIATION_END = re.compile(r"(?:\b\w\.)+\Z")
+
+
+def fold(text: str) -> str:
+    """Case-, accent-, hyphen- and whitespace-insensitive form of a name.
+
+    >>> fold("  États-Unis ")
+    'etats unis'
+    >>> fold("ÉTATS  unis")
+    'etats unis'
+    """
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    stripped = stripped.replace("œ", "oe").replace("Œ", "OE").replace("æ", "ae")
+    spaced = re.sub(r"[-‐‑'’_.]+", " ", stripped.casefold())
+    return " ".join(spaced.split())
+
+
+def _trim_edges(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start] in _EDGE + ".":
+        start += 1
+    while end > start and text[end - 1] in _EDGE:
+        end -= 1
+    # A final full stop is sentence punctuation unless it closes an abbreviation ("S.A.").
+    while end > start and text[end - 1] == "." and not _ABBREVIATION_END.search(text[start:end]):
+        end -= 1
+        while end > start and text[end - 1] in _EDGE:
+            end -= 1
+    return start, end
+
+
+def clean_span(text: str, label: str) -> tuple[int, int] | None:
+    """Return the (start, end) slice of `text` that is the name, or None if it is no name.
+
+    >>> "la Chine"[slice(*clean_span("la Chine", "LOC"))]
+    'Chine'
+    >>> "M. Musk"[slice(*clean_span("M. Musk", "PER"))]
+    'Musk'
+    >>> clean_span("n'", "PER") is None
+    True
+    """
+    start, end = _trim_edges(text, 0, len(text))
+    while True:
+        before = (start, end)
+        match = _ARTICLE.match(text, start, end)
+        if match and match.end() < end:
+            start = match.end()
+        if label == "PER":
+            match = _TITLE.match(text, start, end)
+            if match and match.end() < end:
+                start = match.end()
+        start, end = _trim_edges(text, start, end)
+        if (start, end) == before:
+            break
+    name = text[start:end]
+    return (start, end) if is_name(name) else None
+
+
+def is_name(name: str) -> bool:
+    """False for what cannot be a name: one character, no letter, no capital letter,
+    or only function words.
+
+    >>> is_name("Chine"), is_name("C"), is_name("2019"), is_name("industrie"), is_name("Cela")
+    (True, False, False, False, False)
+    """
+    if len(name) < 2 or not any(c.isalpha() for c in name):
+        return False
+    if not any(c.isupper() for c in name):
+        return False
+    words = [fold(word) for word in re.split(r"[\s']+", name) if word]
+    return not all(word in FUNCTION_WORDS for word in words)

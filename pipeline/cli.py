@@ -1,0 +1,115 @@
+"""`entity-graph` command line."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+
+from tqdm.contrib.logging import logging_redirect_tqdm
+
+from pipeline.build import Settings, build
+from pipeline.nlp import DEFAULT_MODEL, ModelError
+from pipeline.reading import InputError
+
+KNOWN_TYPES = ("PER", "ORG", "LOC", "MISC")
+
+
+class _OneLine(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        return f"{record.levelname.lower()}: {record.getMessage()}"
+
+
+def _types(value: str) -> tuple[str, ...]:
+    types = tuple(t.strip().upper() for t in value.split(",") if t.strip())
+    unknown = [t for t in types if t not in KNOWN_TYPES]
+    if unknown or not types:
+        raise argparse.ArgumentTypeError(
+            f"unknown type(s) {', '.join(unknown) or value!r}; choose from {','.join(KNOWN_TYPES)}")
+    return types
+
+
+def _positive(value: str) -> int:
+    number = int(value)
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"{value} is negative")
+    return number
+
+
+def parser() -> argparse.ArgumentParser:
+    main = argparse.ArgumentParser(
+        prog="entity-graph",
+        description="Turn French articles into a graph of the people, organisations and "
+                    "places they mention.")
+    commands = main.add_subparsers(dest="command", required=True)
+
+    build_cmd = commands.add_parser(
+        "build", help="extract entities from articles and write the graph",
+        description="Read .txt/.md files (folders are searched recursively) and .jsonl files "
+                    "(one {\"text\": ...} per line), then write graph.html, graph.graphml, "
+                    "graph.gexf, graph.json and CSV tables into --out.")
+    build_cmd.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
+    build_cmd.add_argument("--out", default="output", metavar="DIR",
+                           help="output folder (default: %(default)s)")
+    build_cmd.add_argument("--model", default=DEFAULT_MODEL,
+                           help="installed spaCy pipeline (default: %(default)s)")
+    build_cmd.add_argument("--types", type=_types, default=("PER", "ORG", "LOC"),
+                           help="entity types to keep, comma-separated (default: PER,ORG,LOC; "
+                                "add MISC to keep it)")
+    build_cmd.add_argument("--evidence", type=_positive, default=3, metavar="K",
+                           help="example sentences kept per link (default: %(default)s)")
+    build_cmd.add_argument("--html-max-nodes", type=_positive, default=500, metavar="N",
+                           help="entities drawn in graph.html, most mentioned first; the "
+                                "GraphML/GEXF keep all (default: %(default)s)")
+    build_cmd.add_argument("--batch-size", type=_positive, default=32, help=argparse.SUPPRESS)
+    build_cmd.add_argument("-q", "--quiet", action="store_true",
+                           help="no progress bar and no warnings, only errors and the summary")
+    return main
+
+
+@contextmanager
+def _warnings_to_stderr(quiet: bool) -> Iterator[None]:
+    """Print the `entity_graph` logger's warnings as "warning: file:line: problem" lines,
+    above the progress bar, for the duration of one command."""
+    logger = logging.getLogger("entity_graph")
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_OneLine())
+    saved = logger.level, logger.propagate
+    logger.addHandler(handler)
+    logger.setLevel(logging.ERROR if quiet else logging.INFO)
+    logger.propagate = False
+    try:
+        with logging_redirect_tqdm(loggers=[logger]):
+            yield
+    finally:
+        logger.removeHandler(handler)
+        logger.level, logger.propagate = saved
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    settings = Settings(model=args.model, types=args.types, batch_size=args.batch_size or 32,
+                        evidence=args.evidence, html_max_nodes=args.html_max_nodes,
+                        progress=not args.quiet and sys.stderr.isatty())
+    try:
+        with _warnings_to_stderr(args.quiet):
+            result = build(args.paths, args.out, settings)
+    except (InputError, ModelError) as error:
+        print(f"entity-graph: error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("entity-graph: interrupted, outputs left as they were", file=sys.stderr)
+        return 130
+    except OSError as error:
+        print(f"entity-graph: error: {error.filename or ''}: {error.strerror or error}",
+              file=sys.stderr)
+        return 1
+    print(result.summary())
+    print(f"wrote {len(result.outputs)} files to {args.out}/ (open {args.out}/graph.html)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

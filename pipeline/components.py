@@ -1,0 +1,44 @@
+"""spaCy components that turn the model's entities into clean, resolved mentions.
+
+After the pipeline runs, `doc._.mentions` holds the document's `Mention`s, in order.
+"""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from pipeline.aliasing import Mention, alias_in_document
+from pipeline.cleaning import clean_span
+
+if not Doc.has_extension("mentions"):
+    Doc.set_extension("mentions", default=None)
+
+
+@Language.factory("clean_mentions", default_config={"labels": ["PER", "ORG", "LOC"]})
+def make_clean_mentions(nlp: Language, name: str, labels: list[str]):
+    """Keep entities of the wanted labels, trimmed to the name ("la Chine" -> "Chine")."""
+    wanted = frozenset(labels)
+
+    def clean_mentions(doc: Doc) -> Doc:
+        mentions = []
+        for ent in doc.ents:
+            if ent.label_ not in wanted:
+                continue
+            kept = clean_span(ent.text, ent.label_)
+            if kept is None:
+                continue
+            start, end = ent.start_char + kept[0], ent.start_char + kept[1]
+            name = " ".join(doc.text[start:end].split())
+            mentions.append(Mention(start, end, ent.label_, name))
+        doc._.mentions = mentions
+        return doc
+
+    return clean_mentions
+
+
+@Language.component("alias_mentions")
+def alias_mentions(doc: Doc) -> Doc:
+    """Resolve surnames to the full name given earlier or later in the same document."""
+    doc._.mentions = alias_in_document(doc._.mentions or [], doc.text)
+    return doc

@@ -1,0 +1,96 @@
+"""Stream documents through spaCy and keep only compact per-document records.
+
+A `DocRecord` holds what the graph stage needs (mentions, sentence numbers, the text of
+sentences that link two names) and nothing else: the spaCy `Doc` and the document text
+are dropped as soon as the record is made, so memory does not grow with the corpus.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from pipeline.cleaning import fold
+from pipeline.normalize import normalize_typography
+from pipeline.reading import Document
+
+
+class RecordMention(NamedTuple):
+    """A mention as stored: offsets into the document text, surface text, resolved name."""
+
+    start: int
+    end: int
+    text: str
+    label: str
+    name: str
+    sentence: int
+
+
+@dataclass
+class DocRecord:
+    """What one document contributes to the graph."""
+
+    id: str
+    date: str | None
+    title: str | None
+    source: str | None
+    path: str
+    offset: int
+    words: int
+    mentions: list[RecordMention]
+    # Text of each sentence holding two or more different names: evidence for links.
+    sentences: dict[int, str] = field(default_factory=dict)
+
+
+def _tidy_sentence(text: str) -> str:
+    """One-line sentence, without the quote marks the splitter leaves on the wrong side."""
+    return " ".join(text.split()).removeprefix("» ").removesuffix(" «").removesuffix(' "')
+
+
+def count_words(doc: Doc) -> int:
+    """Tokens that are neither punctuation nor white space."""
+    return sum(1 for token in doc if not (token.is_punct or token.is_space))
+
+
+def to_record(doc: Doc, document: Document) -> DocRecord:
+    """Turn a processed `Doc` into a `DocRecord`, reading surface text from the original."""
+    text = document.text
+    sentence_starts = [sentence.start_char for sentence in doc.sents]
+    mentions = [
+        RecordMention(m.start, m.end, text[m.start:m.end], m.label, m.name,
+                      max(bisect_right(sentence_starts, m.start) - 1, 0))
+        for m in doc._.mentions
+    ]
+    names_per_sentence: dict[int, set[str]] = {}
+    for mention in mentions:
+        names_per_sentence.setdefault(mention.sentence, set()).add(fold(mention.name))
+    sentences = {}
+    for number, names in names_per_sentence.items():
+        if len(names) > 1:
+            start = sentence_starts[number]
+            end = sentence_starts[number + 1] if number + 1 < len(sentence_starts) else len(text)
+            sentences[number] = _tidy_sentence(text[start:end])
+    return DocRecord(
+        id=document.id, date=document.date, title=document.title, source=document.source,
+        path=document.path, offset=document.offset, words=count_words(doc),
+        mentions=mentions, sentences=sentences,
+    )
+
+
+def extract(nlp: Language, documents: Iterable[Document], *, batch_size: int = 32,
+            ) -> Iterator[DocRecord]:
+    """Run `nlp` over the documents as a stream and yield one `DocRecord` per document.
+
+    >>> from pipeline.nlp import load_nlp                      # doctest: +SKIP
+    >>> doc = Document(id="a", text="Elon Musk est en Chine.")
+    >>> [m.name for m in next(extract(load_nlp(), [doc])).mentions]  # doctest: +SKIP
+    ['Elon Musk', 'Chine']
+    """
+    stream = ((normalize_typography(document.text), document) for document in documents)
+    for doc, document in nlp.pipe(stream, as_tuples=True, batch_size=batch_size):
+        yield to_record(doc, document)

@@ -1,0 +1,59 @@
+"""Load the smallest spaCy pipeline that does the job: NER, cheap sentences, our components."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+from thinc.api import Config
+
+import pipeline.components  # noqa: F401  (registers the component factories)
+
+DEFAULT_MODEL = "fr_core_news_sm"
+
+
+class ModelError(Exception):
+    """The spaCy model cannot be loaded or has no NER."""
+
+
+def _needed_components(nlp_config: Config) -> set[str]:
+    """NER, plus the shared tok2vec if NER listens to one (not the case in fr_core_news_sm)."""
+    needed = {"ner"}
+    ner_model = nlp_config["components"].get("ner", {}).get("model", {})
+    tok2vec = ner_model.get("tok2vec", {})
+    if "Listener" in str(tok2vec.get("@architectures", "")):
+        needed.add("tok2vec" if tok2vec.get("upstream", "*") == "*" else tok2vec["upstream"])
+    return needed
+
+
+def _model_config(model: str) -> Config:
+    """Read a model's config without loading its weights (package name or folder)."""
+    path = spacy.util.get_package_path(model) if spacy.util.is_package(model) else Path(model)
+    for candidate in [path / "config.cfg", *sorted(path.glob("*/config.cfg"))]:
+        if candidate.is_file():
+            return spacy.util.load_config(candidate)
+    raise ModelError(f"cannot load spaCy model {model!r}: not an installed package or a "
+                     f"model folder (pip install {model.replace('_', '-')})")
+
+
+def load_nlp(model: str = DEFAULT_MODEL, *, labels: tuple[str, ...] = ("PER", "ORG", "LOC"),
+             ) -> Language:
+    """Load `model` with only what NER needs, then add sentence boundaries and cleaning.
+
+    >>> nlp = load_nlp()                                     # doctest: +SKIP
+    >>> nlp.pipe_names                                       # doctest: +SKIP
+    ['ner', 'sentencizer', 'clean_mentions', 'alias_mentions']
+    """
+    config = _model_config(model)
+    if "ner" not in config["components"]:
+        raise ModelError(f"spaCy model {model!r} has no 'ner' component")
+    needed = _needed_components(config)
+    try:
+        nlp = spacy.load(model, exclude=[n for n in config["components"] if n not in needed])
+    except (OSError, ValueError) as error:
+        raise ModelError(f"cannot load spaCy model {model!r}: {error}") from error
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("clean_mentions", config={"labels": list(labels)})
+    nlp.add_pipe("alias_mentions")
+    return nlp

@@ -1,0 +1,27 @@
+"""Shared fixtures: the spaCy model is loaded once per test session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+SHARED_DATA = ROOT.parent / "shared" / "data"
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    from pipeline.nlp import load_nlp
+
+    return load_nlp()
+
+
+@pytest.fixture(scope="session")
+def seed_build(nlp, tmp_path_factory):
+    """The seed corpus built once, outputs written to a temporary folder."""
+    from pipeline.build import Settings, build
+
+    out = tmp_path_factory.mktemp("seed-output")
+    return build([CORPUS], out, Settings(progress=False), nlp=nlp)

@@ -1,0 +1,131 @@
+"""End to end on the seed corpus, bad input, and the command line."""
+
+import csv
+import subprocess
+import sys
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+from pipeline.build import Settings, build
+from pipeline.cli import main
+
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+
+
+def labels(graph):
+    return {data["label"]: data["type"] for _, data in graph.nodes(data=True)}
+
+
+def test_seed_graph_has_the_expected_entities(seed_build):
+    found = labels(seed_build.graph)
+    for label, entity_type in [("Elon Musk", "PER"), ("Chine", "LOC"), ("Shanghai", "LOC"),
+                               ("États-Unis", "LOC")]:
+        assert found.get(label) == entity_type, label
+    for junk in ["Musk", "la Chine", "La Chine", "C’", "n’", "S’", "C'", "n'", "S'",
+                 "Elon Musk'"]:
+        assert junk not in found, junk
+
+
+def test_heaviest_edge_is_musk_china(seed_build):
+    graph = seed_build.graph
+    a, b, _ = max(graph.edges(data=True), key=lambda e: e[2]["weight"])
+    assert {graph.nodes[a]["label"], graph.nodes[b]["label"]} == {"Elon Musk", "Chine"}
+
+
+def test_all_outputs_are_written(seed_build):
+    assert sorted(path.name for path in seed_build.outputs.values()) == sorted([
+        "graph.html", "graph.graphml", "graph.gexf", "graph.json", "entities.csv",
+        "edges.csv", "evidence.csv", "mentions.csv"])
+    leftovers = [p for p in seed_build.outputs["graph.html"].parent.iterdir()
+                 if p.name.endswith(".tmp")]
+    assert not leftovers
+
+
+def test_graphml_reloads_with_typed_attributes(seed_build):
+    graph = nx.read_graphml(seed_build.outputs["graph.graphml"])
+    for _, data in graph.nodes(data=True):
+        assert isinstance(data["label"], str) and isinstance(data["type"], str)
+        assert isinstance(data["mentions"], int) and isinstance(data["documents"], int)
+        assert isinstance(data["aliases"], str)
+    for _, _, data in graph.edges(data=True):
+        assert isinstance(data["weight"], int) and isinstance(data["documents"], int)
+    assert graph.number_of_nodes() == seed_build.graph.number_of_nodes()
+
+
+def test_html_works_offline(seed_build):
+    html = seed_build.outputs["graph.html"].read_text(encoding="utf-8")
+    assert "http://" not in html and "https://" not in html
+    assert "Elon Musk" in html
+
+
+def test_mention_offsets_point_into_the_original_files(seed_build):
+    with open(seed_build.outputs["mentions.csv"], encoding="utf-8", newline="") as file:
+        rows = list(csv.DictReader(file))
+    assert rows and set(rows[0]) == {"doc_id", "start", "end", "text", "label", "entity_id"}
+    ids = {e.id for e in seed_build.entities.entities.values()}
+    originals = {}
+    for row in rows:
+        path = CORPUS / row["doc_id"]
+        if path not in originals:
+            originals[path] = path.read_bytes().decode("utf-8-sig")
+        assert originals[path][int(row["start"]):int(row["end"])] == row["text"]
+        assert row["entity_id"] in ids
+
+
+def test_entities_csv_columns(seed_build):
+    with open(seed_build.outputs["entities.csv"], encoding="utf-8", newline="") as file:
+        rows = list(csv.DictReader(file))
+    assert list(rows[0]) == ["id", "label", "type", "mentions", "documents", "aliases"]
+    musk = next(r for r in rows if r["label"] == "Elon Musk")
+    assert musk["id"] == "elon-musk-per" and "Musk" in musk["aliases"].split(" | ")
+
+
+def test_dated_document(seed_build):
+    dated = [r for r in seed_build.records if r.date]
+    assert [(r.id, r.date) for r in dated] == [("003_1668fedf1e0dcc4b.txt", "2023-06")]
+
+
+def test_bad_input_is_reported_and_skipped(nlp, tmp_path, caplog):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "empty.txt").write_text("", encoding="utf-8")
+    (corpus / "image.txt").write_bytes(b"GIF89a\x00\x01\x00\x00\xff\xff")
+    (corpus / "ancien.txt").write_bytes(
+        "Emmanuel Macron est arrivé à Genève avec Angela Merkel.".encode("cp1252"))
+    (corpus / "good.txt").write_text("Elon Musk a rencontré Xi Jinping à Pékin.",
+                                     encoding="utf-8")
+    (corpus / "lines.jsonl").write_text(
+        '{"id": "j1", "text": "Olaf Scholz est à Berlin."}\n{broken\n'
+        '{"id": "j2", "text": "Giorgia Meloni visite Rome."}\n', encoding="utf-8")
+    with caplog.at_level("WARNING", logger="entity_graph"):
+        result = build([corpus], tmp_path / "out", Settings(progress=False), nlp=nlp)
+    assert sorted(r.id for r in result.records) == ["ancien.txt", "good.txt", "j1", "j2"]
+    warnings = [r.getMessage() for r in caplog.records]
+    assert len(warnings) == 4, warnings
+    assert any("empty.txt" in w for w in warnings)
+    assert any("image.txt" in w and "binary" in w for w in warnings)
+    assert any("ancien.txt" in w and "cp1252" in w for w in warnings)
+    assert any("lines.jsonl:2" in w for w in warnings)
+    assert "Genève" in labels(result.graph)
+
+
+def test_missing_path_exits_2_with_one_line(tmp_path, capsys):
+    assert main(["build", str(tmp_path / "nope"), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "nope" in err and "Traceback" not in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_unknown_type_is_rejected(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["build", "corpus", "--types", "PER,FOO"])
+    assert exit_info.value.code == 2 and "FOO" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", [["entity-graph"], [sys.executable, "-m", "pipeline"]])
+def test_console_commands_exist(command):
+    done = subprocess.run([*command, "build", "--help"], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0 and "--out" in done.stdout

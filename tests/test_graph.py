@@ -1,0 +1,124 @@
+"""Graph building and the GraphML / GEXF / JSON / HTML exports."""
+
+import json
+import re
+from html.parser import HTMLParser
+
+import networkx as nx
+
+from graph.cooccurrence import cooccurrence_graph
+from graph.export import write_gexf, write_graphml, write_json
+from graph.html import render_html, safe_json
+from graph.layout import add_layout
+from pipeline.entities import build_entities
+from pipeline.extract import DocRecord, RecordMention
+
+
+def record(doc_id, mentions, sentences=None, date=None):
+    return DocRecord(doc_id, date, None, None, "", 0, 10,
+                     [RecordMention(0, len(n), n, label, n, s) for n, label, s in mentions],
+                     sentences or {})
+
+
+RECORDS = [
+    record("d1", [("Musk", "PER", 0), ("Chine", "LOC", 0), ("Chine", "LOC", 0),
+                  ("Tesla", "ORG", 1), ("Chine", "LOC", 1), ("Musk", "PER", 2)],
+           {0: "Musk en Chine, la Chine.", 1: "Tesla en Chine."}, date="2023-06"),
+    record("d2", [("Musk", "PER", 0), ("Chine", "LOC", 0), ("Paris", "LOC", 3)],
+           {0: "Musk quitte la Chine."}),
+]
+
+
+def seed_graph():
+    return cooccurrence_graph(RECORDS, build_entities(RECORDS), evidence=2)
+
+
+def test_weights_count_sentences_and_documents():
+    g = seed_graph()
+    musk_china = g.edges["musk-per", "chine-loc"]
+    assert (musk_china["weight"], musk_china["documents"]) == (2, 2)
+    assert g.edges["tesla-org", "chine-loc"]["weight"] == 1
+    assert not g.has_edge("musk-per", "tesla-org")
+    assert nx.number_of_selfloops(g) == 0
+    assert g.nodes["paris-loc"]["mentions"] == 1 and g.degree("paris-loc") == 0
+
+
+def test_evidence_is_kept_up_to_k():
+    g = cooccurrence_graph(RECORDS, build_entities(RECORDS), evidence=1)
+    assert g.edges["musk-per", "chine-loc"]["evidence"] == [
+        ("d1", "2023-06", "Musk en Chine, la Chine.")]
+
+
+def test_node_attributes():
+    node = seed_graph().nodes["chine-loc"]
+    assert node == {"label": "Chine", "type": "LOC", "mentions": 4, "documents": 2,
+                    "aliases": "Chine"}
+
+
+def test_graphml_round_trip_has_typed_attributes(tmp_path):
+    g = add_layout(seed_graph())
+    write_graphml(g, tmp_path / "g.graphml")
+    back = nx.read_graphml(tmp_path / "g.graphml")
+    node = back.nodes["musk-per"]
+    assert isinstance(node["mentions"], int) and isinstance(node["x"], float)
+    assert node["label"] == "Musk" and node["type"] == "PER"
+    edge = back.edges["musk-per", "chine-loc"]
+    assert isinstance(edge["weight"], int) and isinstance(edge["evidence"], str)
+    assert "Musk en Chine" in edge["evidence"]
+    text = (tmp_path / "g.graphml").read_text(encoding="utf-8")
+    ids = re.findall(r'<key id="([^"]+)"', text)
+    assert len(ids) == len(set(ids))
+
+
+def test_gexf_has_labels_colours_and_positions(tmp_path):
+    g = add_layout(seed_graph())
+    write_gexf(g, tmp_path / "g.gexf")
+    back = nx.read_gexf(tmp_path / "g.gexf")
+    node = back.nodes["chine-loc"]
+    assert node["label"] == "Chine"
+    assert node["viz"]["color"]["g"] == 161 and "position" in node["viz"]
+
+
+def test_json_export(tmp_path):
+    write_json(seed_graph(), tmp_path / "g.json")
+    data = json.loads((tmp_path / "g.json").read_text(encoding="utf-8"))
+    assert {n["id"] for n in data["nodes"]} >= {"musk-per", "chine-loc"}
+
+
+def test_safe_json_cannot_close_the_script_element():
+    text = safe_json({"s": "</script><script>alert(1)</script><!-- https://x"})
+    assert "<" not in text and "://" not in text
+    assert json.loads(text)["s"].startswith("</script>")
+
+
+def graph_data(html):
+    return html.split('id="graph-data" type="application/json">')[1].split("</script>")[0]
+
+
+def test_html_has_no_url_and_escapes_names():
+    g = nx.Graph()
+    g.add_node("x", label='</script><img src=x onerror="alert(1)">', type="PER", mentions=2,
+               documents=1, aliases="https://evil.example")
+    html = render_html(g)
+    assert "://" not in html
+
+    class Tags(HTMLParser):
+        tags: list = []
+
+        def handle_starttag(self, tag, attrs):
+            self.tags.append(tag)
+
+    parser = Tags()
+    parser.feed(html)
+    assert "img" not in parser.tags and parser.tags.count("script") == 3
+    assert json.loads(graph_data(html))["nodes"][0]["label"] == g.nodes["x"]["label"]
+
+
+def test_html_keeps_the_strongest_nodes():
+    g = nx.Graph()
+    for i in range(10):
+        g.add_node(f"n{i}", label=f"N{i}", type="LOC", mentions=i, documents=1, aliases="")
+    html = render_html(g, max_nodes=3)
+    data = json.loads(graph_data(html))
+    assert sorted(n["id"] for n in data["nodes"]) == ["n7", "n8", "n9"]
+    assert data["summary"]["entities_total"] == 10

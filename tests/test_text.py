@@ -1,0 +1,71 @@
+"""Normalisation, mention cleaning and folding."""
+
+import pytest
+
+from pipeline.cleaning import clean_span, fold, is_name
+from pipeline.normalize import normalize_typography
+
+
+def test_normalisation_keeps_length_and_fixes_apostrophes():
+    text = "C’est l’éloge « de la Chine » — S’exprimant\u00a0: n’a “pas”"
+    normalised = normalize_typography(text)
+    assert len(normalised) == len(text)
+    assert "’" not in normalised and "\u00a0" not in normalised
+    assert normalised.startswith("C'est l'éloge")
+
+
+def cleaned(text, label="LOC"):
+    span = clean_span(text, label)
+    return None if span is None else text[span[0]:span[1]]
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("la Chine", "Chine"),
+    ("les États-Unis", "États-Unis"),
+    ("l'Internet", "Internet"),
+    ("d'Europe", "Europe"),
+    ("du Japon", "Japon"),
+    ("des Pays-Bas", "Pays-Bas"),
+    ("« Chine »", "Chine"),
+    ("(CNBC)", "CNBC"),
+    ("Shanghai.", "Shanghai"),
+    ('"Paris",', "Paris"),
+    ("Elon Musk'", "Elon Musk"),
+    ("S.A.", "S.A."),
+    ("Le Monde", "Le Monde"),      # a capitalised article may be part of the name
+    ("L'Oréal", "L'Oréal"),
+])
+def test_cleaning_strips_articles_and_punctuation(raw, expected):
+    assert cleaned(raw) == expected
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("M. Musk", "Musk"),
+    ("Mme Bovary", "Bovary"),
+    ("MM. Dupont", "Dupont"),
+    ("le président Macron", "Macron"),
+    ("Dr Martin", "Martin"),
+    ("Mehdi Ben", "Mehdi Ben"),
+])
+def test_titles_are_stripped_from_people(raw, expected):
+    assert cleaned(raw, "PER") == expected
+
+
+def test_titles_stay_on_other_types():
+    assert cleaned("Président Wilson", "LOC") == "Président Wilson"
+
+
+@pytest.mark.parametrize("raw", ["C'", "n'", "S'", "C", "2019", "1,1 million", "industrie",
+                                 "Cela", "Le", "M.", "«", "Il y"])
+def test_non_names_are_dropped(raw):
+    assert cleaned(raw, "PER") is None
+
+
+def test_is_name_accepts_acronyms_and_mixed_case():
+    assert is_name("CNBC") and is_name("eBay") and is_name("JP Morgan")
+
+
+def test_fold_ignores_case_accents_hyphens_and_spaces():
+    assert fold("États-Unis") == fold("etats unis") == fold("ETATS  -UNIS")
+    assert fold("Œuvre") == "oeuvre"
+    assert fold("Chine") != fold("Chinois")
