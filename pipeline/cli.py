@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import sys
 from collections.abc import Iterator, Sequence
@@ -10,9 +11,11 @@ from contextlib import contextmanager
 
 from tqdm.contrib.logging import logging_redirect_tqdm
 
+from graph.atomic import atomic_write
 from pipeline.build import Settings, build
-from pipeline.nlp import DEFAULT_MODEL, ModelError
-from pipeline.reading import InputError
+from pipeline.evaluate import evaluate, format_table
+from pipeline.nlp import DEFAULT_MODEL, ModelError, load_nlp
+from pipeline.reading import InputError, check_paths
 
 KNOWN_TYPES = ("PER", "ORG", "LOC", "MISC")
 
@@ -66,7 +69,39 @@ def parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--batch-size", type=_positive, default=32, help=argparse.SUPPRESS)
     build_cmd.add_argument("-q", "--quiet", action="store_true",
                            help="no progress bar and no warnings, only errors and the summary")
+
+    eval_cmd = commands.add_parser(
+        "eval", help="score extraction and merging against gold-annotated JSONL",
+        description="Run the build pipeline on each gold JSONL file (one corpus per file) and "
+                    "compare with its \"entities\": strict and fuzzy mention precision/recall/F1 "
+                    "per type, and B-cubed entity merging over mentions with a gold \"qid\".")
+    eval_cmd.add_argument("paths", nargs="+", metavar="GOLD.jsonl")
+    eval_cmd.add_argument("--json", metavar="FILE", help="also write the scores as JSON")
+    eval_cmd.add_argument("--model", default=DEFAULT_MODEL,
+                          help="installed spaCy pipeline (default: %(default)s)")
+    eval_cmd.add_argument("--types", type=_types, default=("PER", "ORG", "LOC"),
+                          help="entity types to score (default: PER,ORG,LOC)")
+    eval_cmd.add_argument("--baseline", action="store_true",
+                          help="also score the model's bare NER output, mentions grouped by "
+                               "lower-cased text, for comparison")
+    eval_cmd.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     return main
+
+
+def _eval(args: argparse.Namespace) -> int:
+    check_paths(args.paths)
+    nlp = load_nlp(args.model, labels=args.types)
+    progress = not args.quiet and sys.stderr.isatty()
+    results = []
+    for path in args.paths:
+        results += evaluate([path], nlp, types=args.types, progress=progress)
+        if args.baseline:
+            results += evaluate([path], nlp, types=args.types, raw=True)
+    print(format_table(results))
+    if args.json:
+        with atomic_write(args.json) as file:
+            json.dump(results, file, indent=1)
+    return 0
 
 
 @contextmanager
@@ -90,6 +125,13 @@ def _warnings_to_stderr(quiet: bool) -> Iterator[None]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    if args.command == "eval":
+        try:
+            with _warnings_to_stderr(args.quiet):
+                return _eval(args)
+        except (InputError, ModelError) as error:
+            print(f"entity-graph: error: {error}", file=sys.stderr)
+            return 2
     settings = Settings(model=args.model, types=args.types, batch_size=args.batch_size or 32,
                         evidence=args.evidence, html_max_nodes=args.html_max_nodes,
                         progress=not args.quiet and sys.stderr.isatty())
