@@ -10,16 +10,17 @@ import re
 import unicodedata
 
 # Punctuation and quotes that never begin or end a name.
-_EDGE = "\"'«»‹›“”‘’„`()[]{}<>,;:!?¿¡*#_/\\|•·…—–-+=~^°§ \t\r\n"
+_EDGE = "\"'«»‹›“”‘’„`()[]{}<>,;:!?¿¡*#_/\\|¦•·…—–-+=~^°§ \t\r\n"
 
 # Lower-case articles and elisions: "la Chine", "l'Internet", "des États-Unis".
 # A capitalised article is left alone here ("Le Monde", "La Poste", "L'Oréal"): whether
 # it belongs to the name is decided corpus-wide (see entities.merge_article_variants).
-_ARTICLE = re.compile(r"(?:(?:le|la|les|du|des|au|aux)\s+|(?:l|d)'\s*)")
+_ARTICLE = re.compile(r"(?:(?:le|la|les|du|des|au|aux)\s+|(?:l|d)'\s*"
+                      r"|(?:Le|La|Les|Du|Des|Au|Aux)\s+(?=[a-zà-ÿ])|(?:L|D)'\s*(?=[a-zà-ÿ]))")
 
 # Titles and honorifics in front of a person's name.
 _TITLE_WORDS = (
-    r"m\.|mm\.|mme|mmes|mlle|mlles|mr\.?|mrs\.?|dr\.?|pr\.?|me|mgr\.?|st\.?|ste\.?"
+    r"m\.|mm\.?|mme|mmes|mlle|mlles|mr\.?|mrs\.?|dr\.?|pr\.?|me|mgr\.?|st\.?|ste\.?"
     r"|monsieur|messieurs|madame|mesdames|mademoiselle|maître|maitre|docteur|professeur"
     r"|président|présidente|ministre|général|générale|colonel|capitaine|lieutenant"
     r"|sénateur|sénatrice|député|députée|maire|juge|abbé|père|mère|sœur|frère|cardinal"
@@ -37,8 +38,15 @@ FUNCTION_WORDS = frozenset(
     quel quelle quelles quels qui quoi s sa sans se selon ses si son sous sur t ta te tes
     toi ton tous tout toute toutes tu un une vers vos votre vous y
     ici là oui non voici voilà alors aussi puis ainsi cependant pourtant enfin déjà
+    lundi mardi mercredi jeudi vendredi samedi dimanche janvier février fevrier mars avril
+    mai juin juillet août aout septembre octobre novembre décembre decembre
     """.split()
 )
+
+# Lower-case words that may start a name: "de Gaulle", "van Gogh", "von Braun".
+PARTICLES = frozenset("de d du des von van der den ten ter di da del della dos al el ben ibn"
+                      .split())
+_ROMAN_NUMERAL = re.compile(r"\A[IVXLCDM]+\.?\Z")
 
 _ABBREVIATION_END = re.compile(r"(?:\b\w\.)+\Z")
 
@@ -99,15 +107,24 @@ def clean_span(text: str, label: str) -> tuple[int, int] | None:
 
 
 def is_name(name: str) -> bool:
-    """False for what cannot be a name: one character, no letter, no capital letter,
-    or only function words.
+    """False for what cannot be a name: one character, no letter, no capital letter, a
+    lower-case start (but for particles: "de Gaulle"), a roman numeral, OCR debris (more
+    symbols than letters), or only function words, weekdays and months.
 
     >>> is_name("Chine"), is_name("C"), is_name("2019"), is_name("industrie"), is_name("Cela")
     (True, False, False, False, False)
+    >>> is_name("plan Marshall"), is_name("de Gaulle"), is_name("III"), is_name("k/%$#")
+    (False, True, False, False)
     """
-    if len(name) < 2 or not any(c.isalpha() for c in name):
+    if len(name) < 2 or not any(c.isupper() for c in name):
         return False
-    if not any(c.isupper() for c in name):
+    letters = sum(c.isalpha() for c in name)
+    if letters < 2 or letters < 0.5 * len(name.replace(" ", "")):
+        return False
+    first_word = re.split(r"[\s']", name, maxsplit=1)[0]
+    if first_word.islower() and first_word not in PARTICLES:  # "eBay" is fine
+        return False
+    if _ROMAN_NUMERAL.match(name):
         return False
     words = [fold(word) for word in re.split(r"[\s']+", name) if word]
     return not all(word in FUNCTION_WORDS for word in words)

@@ -10,6 +10,7 @@ from spacy.tokens import Doc
 
 from pipeline.aliasing import Mention, alias_in_document
 from pipeline.cleaning import clean_span
+from pipeline.consistency import drop_common_words, majority_types, propagate
 
 if not Doc.has_extension("mentions"):
     Doc.set_extension("mentions", default=None)
@@ -35,6 +36,15 @@ def make_clean_mentions(nlp: Language, name: str, labels: list[str]):
         return doc
 
     return clean_mentions
+
+
+@Language.component("consistent_mentions")
+def consistent_mentions(doc: Doc) -> Doc:
+    """Drop names the text also uses as common words, find the occurrences of recognised
+    names the model missed, and give each name its majority type in the document."""
+    mentions = drop_common_words(doc._.mentions or [], doc.text)
+    doc._.mentions = majority_types(propagate(mentions, doc.text))
+    return doc
 
 
 @Language.component("alias_mentions")

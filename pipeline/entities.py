@@ -81,6 +81,29 @@ def merge_article_variants(keys: Iterable[str]) -> dict[str, str]:
             if _CAPITALISED_ARTICLE.match(key) and _CAPITALISED_ARTICLE.sub("", key) in keys}
 
 
+def merge_partial_names(votes: dict[str, Counter[str]]) -> dict[str, str]:
+    """Map a one-word person name to the one longer person name in the corpus that starts
+    or ends with it ("Emma" -> "Emma Bovary"); leave it when there are several
+    ("Bovary": Emma or Charles?). Keys are folded names, `votes` their type votes.
+
+    >>> per = Counter({"PER": 1})
+    >>> merge_partial_names({"emma": per, "emma bovary": per, "charles bovary": per,
+    ...                      "bovary": per})
+    {'emma': 'emma bovary'}
+    """
+    def is_person(key: str) -> bool:
+        return _vote(votes[key]) == "PER"
+
+    by_word: dict[str, set[str]] = defaultdict(set)
+    for key in votes:
+        words = key.split()
+        if len(words) > 1 and is_person(key):
+            by_word[words[0]].add(key)
+            by_word[words[-1]].add(key)
+    return {key: next(iter(by_word[key])) for key in votes
+            if " " not in key and is_person(key) and len(by_word.get(key, ())) == 1}
+
+
 def build_entities(records: Iterable[DocRecord]) -> EntityTable:
     """Group the mentions of all records into entities.
 
@@ -106,13 +129,19 @@ def build_entities(records: Iterable[DocRecord]) -> EntityTable:
             votes[key][mention.label] += 1
             documents[key].add(record.id)
 
+    # "La Chine" is "Chine"; "Emma" is "Emma Bovary" (its names then only count as aliases,
+    # so the label stays the full name).
     redirect = merge_article_variants(names)
-    for old, new in redirect.items():
+    partial = {old: new for old, new in merge_partial_names(votes).items()
+               if old not in redirect and new not in redirect}
+    for old, new in [*redirect.items(), *partial.items()]:
         for name, count in names.pop(old).items():
-            names[new][_LEADING_ARTICLE.sub("", name)] += count
+            if old in redirect:
+                names[new][_LEADING_ARTICLE.sub("", name)] += count
         surfaces[new].update(surfaces.pop(old))
         votes[new].update(votes.pop(old))
         documents[new] |= documents.pop(old)
+    redirect.update(partial)
 
     entities: dict[str, Entity] = {}
     key_to_id: dict[str, str] = {}

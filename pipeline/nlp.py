@@ -43,7 +43,7 @@ def load_nlp(model: str = DEFAULT_MODEL, *, labels: tuple[str, ...] = ("PER", "O
 
     >>> nlp = load_nlp()                                     # doctest: +SKIP
     >>> nlp.pipe_names                                       # doctest: +SKIP
-    ['ner', 'sentencizer', 'clean_mentions', 'alias_mentions']
+    ['ner', 'sentencizer', 'clean_mentions', 'consistent_mentions', 'alias_mentions']
     """
     config = _model_config(model)
     if "ner" not in config["components"]:
@@ -55,5 +55,6 @@ def load_nlp(model: str = DEFAULT_MODEL, *, labels: tuple[str, ...] = ("PER", "O
         raise ModelError(f"cannot load spaCy model {model!r}: {error}") from error
     nlp.add_pipe("sentencizer")
     nlp.add_pipe("clean_mentions", config={"labels": list(labels)})
+    nlp.add_pipe("consistent_mentions")
     nlp.add_pipe("alias_mentions")
     return nlp

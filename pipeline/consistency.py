@@ -1,0 +1,90 @@
+"""Make a document's mentions agree with each other.
+
+The model decides token by token, so the same name can be an entity in one sentence and
+missed in the next, or a place here and a person there. Within one article a name means
+one thing: these rules use the whole document to fix what one sentence got wrong.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+
+from pipeline.aliasing import Mention
+from pipeline.cleaning import FUNCTION_WORDS, fold
+
+_LOWERCASE_WORD = re.compile(r"(?<![\w'])[a-zà-öø-ÿœæ][\w-]*")
+
+
+def _variants(word: str) -> set[str]:
+    """Inflected forms to look for: "suisses" -> suisse, suisses, ...; "autrichiens" ->
+    autrichien, autrichienne, ..."""
+    stems = {word, word.removesuffix("s"), word.removesuffix("es")}
+    forms = set()
+    for stem in stems:
+        forms |= {stem, stem + "s", stem + "e", stem + "es", stem + "ne", stem + "nes"}
+    return forms
+
+
+def is_common_word(name: str, lowercase_words: set[str]) -> bool:
+    """True when a one-word name is also used in lower case in the text, so it is a
+    common noun or adjective ("les Suisses" next to "les autorités suisses", "l'Etat"
+    next to "un état"), not a name.
+
+    >>> is_common_word("Suisses", {"autorites", "suisse"}), is_common_word("Genève", {"suisse"})
+    (True, False)
+    """
+    words = fold(name).split()
+    return len(words) == 1 and not name.isupper() and bool(_variants(words[0]) & lowercase_words)
+
+
+def drop_common_words(mentions: Sequence[Mention], text: str) -> list[Mention]:
+    """Remove one-word places and organisations that the text also uses in lower case."""
+    lowercase_words = {fold(w) for w in _LOWERCASE_WORD.findall(text)}
+    return [m for m in mentions
+            if m.label == "PER" or not is_common_word(m.name, lowercase_words)]
+
+
+def propagate(mentions: Sequence[Mention], text: str, *, min_length: int = 3) -> list[Mention]:
+    """Add the occurrences of already-recognised names that the model missed elsewhere
+    in the document (exact text, whole words only).
+
+    >>> text = "Berne a voté. Le canton de Berne aussi."
+    >>> [(m.start, m.name) for m in propagate([Mention(0, 5, "LOC", "Berne")], text)]
+    [(0, 'Berne'), (27, 'Berne')]
+    """
+    taken = [(m.start, m.end) for m in mentions]
+    found = list(mentions)
+    names = {m.name: m.label for m in mentions}
+    for name, label in names.items():
+        if len(name) < min_length or fold(name) in FUNCTION_WORDS:
+            continue
+        for match in re.finditer(rf"(?<![\w']){re.escape(name)}(?![\w'])", text):
+            start, end = match.span()
+            if not any(start < e and s < end for s, e in taken):
+                found.append(Mention(start, end, label, name))
+                taken.append((start, end))
+    return sorted(found)
+
+
+def majority_types(mentions: Sequence[Mention]) -> list[Mention]:
+    """Give every mention of a name the type most of its mentions have in the document
+    (a tie keeps each mention's own type).
+
+    >>> ms = [Mention(0, 1, "LOC", "Berne"), Mention(5, 6, "LOC", "Berne"),
+    ...       Mention(9, 10, "PER", "Berne")]
+    >>> [m.label for m in majority_types(ms)]
+    ['LOC', 'LOC', 'LOC']
+    """
+    votes: dict[str, Counter[str]] = defaultdict(Counter)
+    for mention in mentions:
+        votes[fold(mention.name)][mention.label] += 1
+    result = []
+    for mention in mentions:
+        ranked = votes[fold(mention.name)].most_common()
+        if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
+            result.append(mention)
+        else:
+            result.append(mention._replace(label=ranked[0][0]))
+    return result
