@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from itertools import combinations
+from typing import TYPE_CHECKING
 
 import networkx as nx
 
-from pipeline.entities import EntityTable
-from pipeline.extract import DocRecord
+if TYPE_CHECKING:  # graph/ only needs the shapes of pipeline/'s records
+    from pipeline.entities import EntityTable
+    from pipeline.extract import DocRecord
 
 
 def cooccurrence_graph(records: Iterable[DocRecord], table: EntityTable, *,
@@ -23,7 +25,7 @@ def cooccurrence_graph(records: Iterable[DocRecord], table: EntityTable, *,
     (document id, date, sentence) tuples.
 
     >>> from pipeline.entities import build_entities
-    >>> from pipeline.extract import RecordMention as M
+    >>> from pipeline.extract import DocRecord, RecordMention as M
     >>> record = DocRecord("d1", None, None, None, "", 0, 9, [
     ...     M(0, 4, "Musk", "PER", "Musk", 0), M(8, 13, "Chine", "LOC", "Chine", 0)],
     ...     sentences={0: "Musk en Chine."})

@@ -5,12 +5,15 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import networkx as nx
 
 from graph.atomic import atomic_write
-from pipeline.entities import EntityTable
-from pipeline.extract import DocRecord
+
+if TYPE_CHECKING:  # graph/ only needs the shapes of pipeline/'s records
+    from pipeline.entities import EntityTable
+    from pipeline.extract import DocRecord
 
 ENTITY_COLUMNS = ["id", "label", "type", "mentions", "documents", "aliases"]
 EDGE_COLUMNS = ["source", "target", "weight", "documents"]

@@ -1,0 +1,99 @@
+"""How fast graph.html opens: first paint and interactive, in headless Chromium.
+
+    python benchmarks/html_page.py                       # 200, 2,000 and 5,000 nodes
+    python benchmarks/html_page.py --nodes 2000 --edges-per-node 5
+    python benchmarks/html_page.py --screenshot docs/graph.png --from output/graph.html \
+        --search "Elon Musk"
+
+Graphs are random (fixed seed) with realistic attributes: labels, aliases, three
+evidence sentences per edge. "Interactive" is when vis-network has drawn the graph with
+its positions and the page's controls are wired (the page sets body[data-ready]).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import tempfile
+import time
+from pathlib import Path
+
+import networkx as nx
+from playwright.sync_api import sync_playwright
+
+from graph.html import write_html
+from graph.layout import add_layout
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run"]
+
+
+def random_graph(nodes: int, edges_per_node: int, seed: int = 1) -> nx.Graph:
+    rng = random.Random(seed)
+    graph = nx.barabasi_albert_graph(nodes, edges_per_node, seed=seed)
+    for node in graph:
+        graph.nodes[node].update(label=f"Entité {node}", type=rng.choice(["PER", "ORG", "LOC"]),
+                                 mentions=rng.randint(1, 500), documents=rng.randint(1, 50),
+                                 aliases=f"Entité {node} | E. {node}")
+    for a, b in graph.edges:
+        graph.edges[a, b].update(
+            weight=rng.randint(1, 30), documents=rng.randint(1, 10),
+            evidence=[(f"doc{k}", "2023-06", f"Entité {a} a rencontré Entité {b} à Paris, "
+                       "selon un communiqué publié jeudi.") for k in range(3)])
+    return graph
+
+
+def open_page(browser, path: Path, screenshot: Path | None = None,
+              search: str | None = None) -> dict:
+    page = browser.new_page(viewport={"width": 1400, "height": 850})
+    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:")
+               else route.abort())
+    started = time.perf_counter()
+    page.goto(path.as_uri())
+    page.wait_for_selector("body[data-ready=true]", timeout=120_000)
+    interactive = time.perf_counter() - started
+    paint = page.evaluate("""performance.getEntriesByName('first-contentful-paint')[0]
+                             ?.startTime ?? null""")
+    if search:
+        page.fill("#search", search)
+        page.keyboard.press("Enter")
+        page.click("#fit")
+    if screenshot:
+        page.screenshot(path=str(screenshot))
+    page.close()
+    return {"first_paint_s": paint / 1000 if paint else float("nan"),
+            "interactive_s": interactive}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--nodes", type=int, nargs="+", default=[200, 2000, 5000])
+    parser.add_argument("--edges-per-node", type=int, default=5)
+    parser.add_argument("--chromium", default="/usr/bin/chromium")
+    parser.add_argument("--screenshot", type=Path, help="save a screenshot of --from")
+    parser.add_argument("--from", dest="source", type=Path, help="an existing graph.html")
+    parser.add_argument("--search", help="with --screenshot: search this name first")
+    args = parser.parse_args()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=args.chromium, args=CHROMIUM_ARGS)
+        if args.screenshot:
+            result = open_page(browser, args.source.resolve(), args.screenshot, args.search)
+            print(f"screenshot of {args.source} -> {args.screenshot} "
+                  f"(interactive in {result['interactive_s']:.2f} s)")
+            return
+        print(f"{'nodes':>6} {'edges':>7} {'html MB':>8} {'first paint s':>14} "
+              f"{'interactive s':>14}")
+        for n in args.nodes:
+            graph = add_layout(random_graph(n, args.edges_per_node))
+            with tempfile.TemporaryDirectory() as folder:
+                path = Path(folder) / "graph.html"
+                write_html(graph, path, max_nodes=n)
+                size = path.stat().st_size / 1e6
+                result = open_page(browser, path)
+            print(f"{n:>6} {graph.number_of_edges():>7} {size:>8.1f} "
+                  f"{result['first_paint_s']:>14.2f} {result['interactive_s']:>14.2f}")
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()
