@@ -22,6 +22,7 @@ from graph.tables import (
     write_evidence_csv,
     write_mentions_csv,
 )
+from pipeline.curation import find_curation, load_curation
 from pipeline.entities import EntityTable, build_entities
 from pipeline.extract import DocRecord, extract
 from pipeline.nlp import DEFAULT_MODEL, load_nlp
@@ -36,6 +37,8 @@ class Settings:
 
     model: str = DEFAULT_MODEL
     types: tuple[str, ...] = ("PER", "ORG", "LOC")
+    # A curation file; None looks for corpus/curation.yml next to the input, "" means none.
+    curation: str | None = None
     batch_size: int = 32
     evidence: int = 3
     html_max_nodes: int = 500
@@ -76,8 +79,14 @@ def extract_corpus(paths: Iterable[str | Path], settings: Settings = Settings(),
                    nlp: Language | None = None) -> Iterator[DocRecord]:
     """Stream `DocRecord`s for every document under `paths`, with a progress bar.
     `nlp` defaults to `load_nlp(settings.model, labels=settings.types)`."""
-    check_paths(paths)
-    nlp = nlp or load_nlp(settings.model, labels=settings.types)
+    paths = check_paths(paths)
+    if nlp is None:
+        curation_file = (find_curation(paths) if settings.curation is None
+                         else settings.curation or None)
+        curation = load_curation(curation_file) if curation_file else None
+        if curation_file:
+            log.info("using curation file %s", curation_file)
+        nlp = load_nlp(settings.model, labels=settings.types, curation=curation)
     records = extract(nlp, read_documents(paths), batch_size=settings.batch_size)
     yield from tqdm(records, desc="documents", unit="doc", disable=not settings.progress,
                     dynamic_ncols=True, leave=False)

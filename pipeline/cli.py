@@ -13,6 +13,7 @@ from tqdm.contrib.logging import logging_redirect_tqdm
 
 from graph.atomic import atomic_write
 from pipeline.build import Settings, build
+from pipeline.curation import CurationError
 from pipeline.evaluate import evaluate, format_table
 from pipeline.nlp import DEFAULT_MODEL, ModelError, load_nlp
 from pipeline.reading import InputError, check_paths
@@ -61,6 +62,12 @@ def parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--types", type=_types, default=("PER", "ORG", "LOC"),
                            help="entity types to keep, comma-separated (default: PER,ORG,LOC; "
                                 "add MISC to keep it)")
+    curation = build_cmd.add_mutually_exclusive_group()
+    curation.add_argument("--curation", metavar="FILE",
+                          help="curation file (entities, ignore, types); default: "
+                               "curation.yml in the corpus folder, when there is one")
+    curation.add_argument("--no-curation", action="store_true",
+                          help="ignore the corpus folder's curation file")
     build_cmd.add_argument("--evidence", type=_positive, default=3, metavar="K",
                            help="example sentences kept per link (default: %(default)s)")
     build_cmd.add_argument("--html-max-nodes", type=_positive, default=500, metavar="N",
@@ -132,13 +139,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         except (InputError, ModelError) as error:
             print(f"entity-graph: error: {error}", file=sys.stderr)
             return 2
-    settings = Settings(model=args.model, types=args.types, batch_size=args.batch_size or 32,
+    settings = Settings(model=args.model, types=args.types,
+                        curation="" if args.no_curation else args.curation,
+                        batch_size=args.batch_size or 32,
                         evidence=args.evidence, html_max_nodes=args.html_max_nodes,
                         progress=not args.quiet and sys.stderr.isatty())
     try:
         with _warnings_to_stderr(args.quiet):
             result = build(args.paths, args.out, settings)
-    except (InputError, ModelError) as error:
+    except (InputError, ModelError, CurationError) as error:
         print(f"entity-graph: error: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -9,7 +9,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipeline.aliasing import Mention, alias_in_document
-from pipeline.cleaning import clean_span
+from pipeline.cleaning import clean_span, fold
 from pipeline.consistency import drop_common_words, majority_types, propagate
 
 if not Doc.has_extension("mentions"):
@@ -27,10 +27,12 @@ def make_clean_mentions(nlp: Language, name: str, labels: list[str]):
             if ent.label_ not in wanted:
                 continue
             kept = clean_span(ent.text, ent.label_)
-            if kept is None:
+            if ent.ent_id_:  # found by the curation file's ruler: trust it, name it
+                kept = kept or (0, len(ent.text))
+            elif kept is None:
                 continue
             start, end = ent.start_char + kept[0], ent.start_char + kept[1]
-            name = " ".join(doc.text[start:end].split())
+            name = ent.ent_id_ or " ".join(doc.text[start:end].split())
             mentions.append(Mention(start, end, ent.label_, name))
         doc._.mentions = mentions
         return doc
@@ -45,6 +47,24 @@ def consistent_mentions(doc: Doc) -> Doc:
     mentions = drop_common_words(doc._.mentions or [], doc.text)
     doc._.mentions = majority_types(propagate(mentions, doc.text))
     return doc
+
+
+@Language.factory("curate_mentions", default_config={"ignore": [], "types": {}})
+def make_curate_mentions(nlp: Language, name: str, ignore: list[str], types: dict[str, str]):
+    """Drop the names the curation file ignores and force the types it gives."""
+    ignored = frozenset(ignore)
+
+    def curate_mentions(doc: Doc) -> Doc:
+        kept = []
+        for mention in doc._.mentions or []:
+            key = fold(mention.name)
+            if key in ignored or fold(doc.text[mention.start:mention.end]) in ignored:
+                continue
+            kept.append(mention._replace(label=types.get(key, mention.label)))
+        doc._.mentions = kept
+        return doc
+
+    return curate_mentions
 
 
 @Language.component("alias_mentions")

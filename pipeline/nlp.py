@@ -9,6 +9,8 @@ from spacy.language import Language
 from thinc.api import Config
 
 import pipeline.components  # noqa: F401  (registers the component factories)
+from pipeline.curation import Curation
+from pipeline.normalize import normalize_typography
 
 DEFAULT_MODEL = "fr_core_news_sm"
 
@@ -38,8 +40,9 @@ def _model_config(model: str) -> Config:
 
 
 def load_nlp(model: str = DEFAULT_MODEL, *, labels: tuple[str, ...] = ("PER", "ORG", "LOC"),
-             ) -> Language:
-    """Load `model` with only what NER needs, then add sentence boundaries and cleaning.
+             curation: Curation | None = None) -> Language:
+    """Load `model` with only what NER needs, then add sentence boundaries, the
+    curation file's names (an EntityRuler that overrides the model), and our cleaning.
 
     >>> nlp = load_nlp()                                     # doctest: +SKIP
     >>> nlp.pipe_names                                       # doctest: +SKIP
@@ -54,7 +57,15 @@ def load_nlp(model: str = DEFAULT_MODEL, *, labels: tuple[str, ...] = ("PER", "O
     except (OSError, ValueError) as error:
         raise ModelError(f"cannot load spaCy model {model!r}: {error}") from error
     nlp.add_pipe("sentencizer")
+    if curation and curation.entities:
+        ruler = nlp.add_pipe("entity_ruler", after="ner",
+                             config={"overwrite_ents": True, "phrase_matcher_attr": "LOWER"})
+        ruler.add_patterns([{**p, "pattern": normalize_typography(p["pattern"])}
+                            for p in curation.patterns()])
     nlp.add_pipe("clean_mentions", config={"labels": list(labels)})
     nlp.add_pipe("consistent_mentions")
+    if curation and (curation.ignore or curation.types):
+        nlp.add_pipe("curate_mentions", config={"ignore": sorted(curation.ignore),
+                                                "types": dict(curation.types)})
     nlp.add_pipe("alias_mentions")
     return nlp

@@ -19,9 +19,10 @@ def nlp():
 
 
 @pytest.fixture(scope="session")
-def seed_build(nlp, tmp_path_factory):
-    """The seed corpus built once, outputs written to a temporary folder."""
+def seed_build(tmp_path_factory):
+    """The seed corpus built once as `entity-graph build corpus` does (with its curation
+    file), outputs written to a temporary folder."""
     from pipeline.build import Settings, build
 
     out = tmp_path_factory.mktemp("seed-output")
-    return build([CORPUS], out, Settings(progress=False), nlp=nlp)
+    return build([CORPUS], out, Settings(progress=False))
