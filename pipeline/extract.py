@@ -7,6 +7,7 @@ are dropped as soon as the record is made, so memory does not grow with the corp
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -19,6 +20,9 @@ from pipeline.cleaning import fold
 from pipeline.normalize import normalize_typography
 from pipeline.reading import Document
 
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t\r]*\n\s*")
+_ISO_DATE = re.compile(r"\A\d{4}(?:-\d{2}(?:-\d{2})?)?\Z")
+
 
 class RecordMention(NamedTuple):
     """A mention as stored: offsets into the document text, surface text, resolved name."""
@@ -29,6 +33,8 @@ class RecordMention(NamedTuple):
     label: str
     name: str
     sentence: int
+    paragraph: int = 0
+    token: int = 0  # index of the mention's first token, for token windows
 
 
 @dataclass
@@ -45,6 +51,8 @@ class DocRecord:
     mentions: list[RecordMention]
     # Text of each sentence holding two or more different names: evidence for links.
     sentences: dict[int, str] = field(default_factory=dict)
+    sentence_count: int = 0
+    paragraph_count: int = 0
 
 
 def _tidy_sentence(text: str) -> str:
@@ -57,13 +65,29 @@ def count_words(doc: Doc) -> int:
     return sum(1 for token in doc if not (token.is_punct or token.is_space))
 
 
+def clean_date(value: str | None) -> str | None:
+    """An ISO date (YYYY, YYYY-MM or YYYY-MM-DD), or None for anything else ("NA").
+
+    >>> clean_date("1908-06-23"), clean_date("2023-06"), clean_date("NA")
+    ('1908-06-23', '2023-06', None)
+    """
+    return value if value and _ISO_DATE.match(value) else None
+
+
+def _index(starts: list[int], offset: int) -> int:
+    return max(bisect_right(starts, offset) - 1, 0)
+
+
 def to_record(doc: Doc, document: Document) -> DocRecord:
     """Turn a processed `Doc` into a `DocRecord`, reading surface text from the original."""
     text = document.text
     sentence_starts = [sentence.start_char for sentence in doc.sents]
+    paragraph_starts = [0] + [m.end() for m in _PARAGRAPH_BREAK.finditer(text)]
+    token_starts = [token.idx for token in doc]
     mentions = [
         RecordMention(m.start, m.end, text[m.start:m.end], m.label, m.name,
-                      max(bisect_right(sentence_starts, m.start) - 1, 0))
+                      _index(sentence_starts, m.start), _index(paragraph_starts, m.start),
+                      _index(token_starts, m.start))
         for m in doc._.mentions
     ]
     names_per_sentence: dict[int, set[str]] = {}
@@ -76,9 +100,10 @@ def to_record(doc: Doc, document: Document) -> DocRecord:
             end = sentence_starts[number + 1] if number + 1 < len(sentence_starts) else len(text)
             sentences[number] = _tidy_sentence(text[start:end])
     return DocRecord(
-        id=document.id, date=document.date, title=document.title, source=document.source,
-        path=document.path, offset=document.offset, words=count_words(doc),
-        mentions=mentions, sentences=sentences,
+        id=document.id, date=clean_date(document.date), title=document.title,
+        source=document.source, path=document.path, offset=document.offset,
+        words=count_words(doc), mentions=mentions, sentences=sentences,
+        sentence_count=len(sentence_starts), paragraph_count=len(paragraph_starts),
     )
 
 
