@@ -70,5 +70,5 @@ def make_curate_mentions(nlp: Language, name: str, ignore: list[str], types: dic
 @Language.component("alias_mentions")
 def alias_mentions(doc: Doc) -> Doc:
     """Resolve surnames to the full name given earlier or later in the same document."""
-    doc._.mentions = alias_in_document(doc._.mentions or [], doc.text)
+    doc._.mentions = alias_in_document(doc._.mentions or [])
     return doc

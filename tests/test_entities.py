@@ -12,23 +12,23 @@ def names(mentions):
 def test_surname_resolves_to_the_full_name_in_the_document():
     mentions = [Mention(0, 9, "PER", "Elon Musk"), Mention(20, 24, "PER", "Musk"),
                 Mention(30, 34, "ORG", "Musk")]
-    assert names(alias_in_document(mentions, "")) == [("PER", "Elon Musk")] * 3
+    assert names(alias_in_document(mentions)) == [("PER", "Elon Musk")] * 3
 
 
 def test_two_candidates_leave_the_surname_alone():
     mentions = [Mention(0, 1, "PER", "Jean Martin"), Mention(0, 1, "PER", "Paul Martin"),
                 Mention(0, 1, "PER", "Martin")]
-    assert names(alias_in_document(mentions, ""))[2] == ("PER", "Martin")
+    assert names(alias_in_document(mentions))[2] == ("PER", "Martin")
 
 
 def test_a_surname_mistagged_as_a_place_is_aliased():
     mentions = [Mention(0, 1, "PER", "Emmanuel Macron"), Mention(0, 1, "LOC", "Macron")]
-    assert names(alias_in_document(mentions, ""))[1] == ("PER", "Emmanuel Macron")
+    assert names(alias_in_document(mentions))[1] == ("PER", "Emmanuel Macron")
 
 
 def test_first_name_alone_is_not_a_surname():
     mentions = [Mention(0, 1, "PER", "Elon Musk"), Mention(0, 1, "PER", "Elon")]
-    assert names(alias_in_document(mentions, ""))[1] == ("PER", "Elon")
+    assert names(alias_in_document(mentions))[1] == ("PER", "Elon")
 
 
 def record(doc_id, *mentions):
