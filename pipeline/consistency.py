@@ -77,14 +77,13 @@ def majority_types(mentions: Sequence[Mention]) -> list[Mention]:
     >>> [m.label for m in majority_types(ms)]
     ['LOC', 'LOC', 'LOC']
     """
+    keys = [fold(mention.name) for mention in mentions]
     votes: dict[str, Counter[str]] = defaultdict(Counter)
-    for mention in mentions:
-        votes[fold(mention.name)][mention.label] += 1
-    result = []
-    for mention in mentions:
-        ranked = votes[fold(mention.name)].most_common()
-        if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
-            result.append(mention)
-        else:
-            result.append(mention._replace(label=ranked[0][0]))
-    return result
+    for key, mention in zip(keys, mentions, strict=True):
+        votes[key][mention.label] += 1
+    winners = {}
+    for key, counter in votes.items():
+        ranked = counter.most_common(2)
+        winners[key] = None if len(ranked) > 1 and ranked[0][1] == ranked[1][1] else ranked[0][0]
+    return [mention if winners[key] is None else mention._replace(label=winners[key])
+            for key, mention in zip(keys, mentions, strict=True)]
