@@ -1,7 +1,15 @@
-"""Entities to graph: co-occurrence network, layout and exports (GraphML, GEXF, CSV, HTML)."""
+"""Entities to graph: co-occurrence network, pruning, analytics, layout and exports.
 
+>>> import networkx as nx
+>>> g = annotate(backbone(nx.star_graph(3), alpha=0.5))
+"""
+
+from graph.analytics import annotate, communities
 from graph.cooccurrence import cooccurrence_graph
 from graph.export import write_gexf, write_graphml, write_json
 from graph.layout import add_layout
+from graph.pruning import backbone, drop_weak_links, keep_mentioned, top_entities
 
-__all__ = ["add_layout", "cooccurrence_graph", "write_gexf", "write_graphml", "write_json"]
+__all__ = ["add_layout", "annotate", "backbone", "communities", "cooccurrence_graph",
+           "drop_weak_links", "keep_mentioned", "top_entities", "write_gexf", "write_graphml",
+           "write_json"]

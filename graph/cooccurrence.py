@@ -1,62 +1,192 @@
-"""Link entities that are mentioned in the same sentence."""
+"""Link entities that are mentioned close to each other.
+
+A *window* says what "close" means: the same sentence, paragraph or document, or at most
+N tokens apart. Each edge gets every association measure (see `graph.association`), and
+`weight` is the one asked for.
+"""
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from itertools import combinations
 from typing import TYPE_CHECKING
 
 import networkx as nx
 
+from graph.association import jaccard, npmi, pmi
+from graph.timeline import spells
+
 if TYPE_CHECKING:  # graph/ only needs the shapes of pipeline/'s records
     from pipeline.entities import EntityTable
     from pipeline.extract import DocRecord
 
+UNITS = ("sentence", "paragraph", "document")
+WEIGHTS = ("count", "documents", "pmi", "npmi", "jaccard")
+
+Window = str | int
+
+
+def parse_window(value: str | int) -> Window:
+    """"sentence", "paragraph", "document", or a number of tokens.
+
+    >>> parse_window("paragraph"), parse_window("10")
+    ('paragraph', 10)
+    """
+    if isinstance(value, int) or str(value).isdigit():
+        if int(value) < 1:
+            raise ValueError(f"a token window must be at least 1, not {value}")
+        return int(value)
+    if value not in UNITS:
+        raise ValueError(f"unknown window {value!r}: use {', '.join(UNITS)} or a number of tokens")
+    return value
+
+
+@dataclass
+class _Pair:
+    count: int = 0
+    documents: set[int] = field(default_factory=set)
+    dates: set[str] = field(default_factory=set)
+    evidence: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+def _contexts_in(record: DocRecord, window: Window) -> int:
+    """How many contexts (for PMI) the document holds."""
+    if window == "document":
+        return 1
+    if isinstance(window, int):
+        last = max((m.token for m in record.mentions), default=-1)
+        return max(record.tokens, last + 1)
+    last = max((getattr(m, window) for m in record.mentions), default=-1)
+    count = record.sentence_count if window == "sentence" else record.paragraph_count
+    return max(count, last + 1)
+
+
+Cooccurrence = tuple[str, str, set[int], set[int]]  # a, b, and the sentences of each
+
+
+def _unit_cooccurrences(mentions: list, unit: str) -> tuple[Counter, Iterator[Cooccurrence]]:
+    contexts: dict[int, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
+    for entity_id, mention in mentions:
+        key = 0 if unit == "document" else getattr(mention, unit)
+        contexts[key][entity_id].add(mention.sentence)
+    occurrences = Counter(entity_id for context in contexts.values() for entity_id in context)
+    pairs = ((a, b, context[a], context[b]) for context in contexts.values()
+             for a, b in combinations(sorted(context), 2))
+    return occurrences, pairs
+
+
+def _token_cooccurrences(mentions: list, tokens: int) -> tuple[Counter, Iterator[Cooccurrence]]:
+    ordered = sorted(mentions, key=lambda pair: pair[1].token)
+    occurrences = Counter(entity_id for entity_id, _ in ordered)
+
+    def pairs() -> Iterator[Cooccurrence]:
+        for i, (a, first) in enumerate(ordered):
+            for b, second in ordered[i + 1:]:
+                if second.token - first.token > tokens:
+                    break
+                if a != b:
+                    (a2, sa), (b2, sb) = sorted([(a, first.sentence), (b, second.sentence)])
+                    yield a2, b2, {sa}, {sb}
+    return occurrences, pairs()
+
+
+def _evidence_text(record: DocRecord, sentences_a: set[int], sentences_b: set[int]) -> str:
+    """A sentence naming both entities, or else the two closest sentences naming each."""
+    common = sentences_a & sentences_b
+    if common:
+        chosen = [min(common)]
+    else:
+        sa, sb = min(((sa, sb) for sa in sentences_a for sb in sentences_b),
+                     key=lambda p: (abs(p[0] - p[1]), p))
+        chosen = sorted((sa, sb))
+    texts = [record.sentences[s] for s in chosen if s in record.sentences]
+    return " … ".join(texts) if len(texts) == len(chosen) else ""
+
 
 def cooccurrence_graph(records: Iterable[DocRecord], table: EntityTable, *,
+                       window: Window = "sentence", weight: str = "count",
                        evidence: int = 3) -> nx.Graph:
     """Build the entity graph: one node per entity, one edge per pair of entities that
-    share at least one sentence.
+    occur together in at least one window.
 
-    Node attributes: `label`, `type`, `mentions`, `documents`, `aliases` (" | "-joined).
-    Edge attributes: `weight` (sentences shared), `documents` (documents where they are
-    shared) and `evidence`, up to `evidence` example sentences as
-    (document id, date, sentence) tuples.
+    Node attributes: `label`, `type`, `mentions`, `documents`, `aliases` (" | "-joined),
+    and, when documents have dates, `first_seen`, `last_seen` and `spells`.
+    Edge attributes: `count` (windows shared; for token windows, pairs of mentions at most
+    N tokens apart), `documents` (documents where they are shared), `pmi`, `npmi`,
+    `jaccard` (over the documents naming each), `weight` (the measure named by `weight`;
+    PMI and NPMI below 0 count as 0), `evidence` (up to `evidence` examples as
+    (document id, date, sentence) tuples), and dates as for nodes.
 
     >>> from pipeline.entities import build_entities
     >>> from pipeline.extract import DocRecord, RecordMention as M
     >>> record = DocRecord("d1", None, None, None, "", 0, 9, [
     ...     M(0, 4, "Musk", "PER", "Musk", 0), M(8, 13, "Chine", "LOC", "Chine", 0)],
     ...     sentences={0: "Musk en Chine."})
-    >>> g = cooccurrence_graph([record], build_entities([record]))
-    >>> g.edges["musk-per", "chine-loc"]["weight"], g.nodes["musk-per"]["label"]
+    >>> g = cooccurrence_graph([record], build_entities([record]), window="document")
+    >>> g.edges["musk-per", "chine-loc"]["count"], g.nodes["musk-per"]["label"]
     (1, 'Musk')
     """
-    graph = nx.Graph()
+    window = parse_window(window)
+    if weight not in WEIGHTS:
+        raise ValueError(f"unknown weight {weight!r}: use one of {', '.join(WEIGHTS)}")
+
+    contexts = 0
+    occurrences: Counter[str] = Counter()
+    documents_of: dict[str, set[int]] = defaultdict(set)
+    dates_of: dict[str, set[str]] = defaultdict(set)
+    pairs: dict[tuple[str, str], _Pair] = defaultdict(_Pair)
+    for index, record in enumerate(records):
+        mentions = [(table.id_of(m.name), m) for m in record.mentions]
+        mentions = [(entity_id, m) for entity_id, m in mentions if entity_id is not None]
+        for entity_id, _ in mentions:
+            documents_of[entity_id].add(index)
+            if record.date:
+                dates_of[entity_id].add(record.date)
+        contexts += _contexts_in(record, window)
+        if isinstance(window, int):
+            seen, found = _token_cooccurrences(mentions, window)
+        else:
+            seen, found = _unit_cooccurrences(mentions, window)
+        occurrences.update(seen)
+        for a, b, sentences_a, sentences_b in found:
+            pair = pairs[(a, b)]
+            pair.count += 1
+            pair.documents.add(index)
+            if record.date:
+                pair.dates.add(record.date)
+            if len(pair.evidence) < evidence:
+                text = _evidence_text(record, sentences_a, sentences_b)
+                if text and all(text != kept for _, _, kept in pair.evidence):
+                    pair.evidence.append((record.id, record.date or "", text))
+
+    dated = any(dates_of.values())
+    graph = nx.Graph(window=str(window), weight=weight)
     for entity in table.entities.values():
         graph.add_node(entity.id, label=entity.label, type=entity.type,
                        mentions=entity.mentions, documents=entity.documents,
                        aliases=" | ".join(entity.aliases))
-
-    weights: dict[tuple[str, str], int] = defaultdict(int)
-    documents: dict[tuple[str, str], set[str]] = defaultdict(set)
-    examples: dict[tuple[str, str], list[tuple[str, str, str]]] = defaultdict(list)
-    for record in records:
-        per_sentence: dict[int, set[str]] = defaultdict(set)
-        for mention in record.mentions:
-            entity_id = table.id_of(mention.name)
-            if entity_id is not None:
-                per_sentence[mention.sentence].add(entity_id)
-        for sentence, ids in per_sentence.items():
-            for pair in combinations(sorted(ids), 2):
-                weights[pair] += 1
-                documents[pair].add(record.id)
-                if len(examples[pair]) < evidence and sentence in record.sentences:
-                    examples[pair].append((record.id, record.date or "",
-                                           record.sentences[sentence]))
-
-    for (a, b), weight in weights.items():
-        graph.add_edge(a, b, weight=weight, documents=len(documents[(a, b)]),
-                       evidence=examples.get((a, b), []))
+        if dated:
+            graph.nodes[entity.id].update(_seen(dates_of[entity.id]))
+    for (a, b), pair in pairs.items():
+        measures = {
+            "count": pair.count,
+            "documents": len(pair.documents),
+            "pmi": round(pmi(pair.count, occurrences[a], occurrences[b], contexts), 4),
+            "npmi": round(npmi(pair.count, occurrences[a], occurrences[b], contexts), 4),
+            "jaccard": round(jaccard(len(documents_of[a] & documents_of[b]),
+                                     len(documents_of[a]), len(documents_of[b])), 4),
+        }
+        chosen = measures[weight]
+        graph.add_edge(a, b, **measures, weight=max(chosen, 0.0) if weight in ("pmi", "npmi")
+                       else chosen, evidence=pair.evidence)
+        if dated:
+            graph.edges[a, b].update(_seen(pair.dates))
     return graph
+
+
+def _seen(dates: set[str]) -> dict:
+    if not dates:
+        return {"first_seen": "", "last_seen": "", "spells": []}
+    return {"first_seen": min(dates), "last_seen": max(dates), "spells": spells(dates)}

@@ -16,6 +16,9 @@ from graph.style import node_size, rgb, type_colour
 
 # networkx's GEXF writer uses these names for its own purposes.
 _RESERVED = {"pid": "parent_id", "start": "start_attr", "end": "end_attr"}
+# Timeline intervals become GEXF <spells>; GraphML has no such thing (it gets first_seen
+# and last_seen columns instead).
+_GEXF_ONLY = {"spells"}
 
 
 def format_evidence(evidence: list) -> str:
@@ -52,15 +55,17 @@ def plain_graph(graph: nx.Graph) -> nx.Graph:
     >>> plain_graph(g).nodes["a"]["aliases"], plain_graph(g).nodes["a"]["r"]
     ('A | B', 78)
     """
-    plain = nx.Graph()
+    def attributes(data: dict) -> dict:
+        return {_RESERVED.get(k, k): _plain(v) for k, v in data.items() if k not in _GEXF_ONLY}
+
+    plain = nx.Graph(**attributes(graph.graph))
     most = max((d.get("mentions", 1) for _, d in graph.nodes(data=True)), default=1)
     for node, data in graph.nodes(data=True):
-        attributes = {_RESERVED.get(k, k): _plain(v) for k, v in data.items()}
         r, g, b = rgb(type_colour(str(data.get("type", ""))))
-        attributes.update(r=r, g=g, b=b, size=node_size(int(data.get("mentions", 1)), most=most))
-        plain.add_node(str(node), **attributes)
+        plain.add_node(str(node), **attributes(data), r=r, g=g, b=b,
+                       size=node_size(int(data.get("mentions", 1)), most=most))
     for a, b, data in graph.edges(data=True):
-        plain.add_edge(str(a), str(b), **{_RESERVED.get(k, k): _plain(v) for k, v in data.items()})
+        plain.add_edge(str(a), str(b), **attributes(data))
     return plain
 
 
@@ -76,7 +81,9 @@ def write_graphml(graph: nx.Graph, path: str | Path) -> None:
 
 
 def write_gexf(graph: nx.Graph, path: str | Path) -> None:
-    """Write GEXF 1.2 with Gephi's viz attributes (colour, size, position).
+    """Write GEXF 1.2 with Gephi's viz attributes (colour, size, position). When nodes
+    and edges carry `spells` (from document dates) the graph is dynamic, so Gephi's
+    timeline can play it.
 
     >>> import tempfile, pathlib
     >>> g = nx.Graph(); g.add_node("a", label="A", type="PER", mentions=1, x=1.0, y=2.0)
@@ -88,6 +95,12 @@ def write_gexf(graph: nx.Graph, path: str | Path) -> None:
                        "size": data["size"]}
         if "x" in data and "y" in data:
             data["viz"]["position"] = {"x": data["x"], "y": data["y"], "z": 0.0}
+    for node, spells in graph.nodes(data="spells"):
+        if spells:
+            plain.nodes[str(node)]["spells"] = list(spells)
+    for a, b, spells in graph.edges(data="spells"):
+        if spells:
+            plain.edges[str(a), str(b)]["spells"] = list(spells)
     with atomic_write(path, "wb") as file:
         nx.write_gexf(plain, file, encoding="utf-8", version="1.2draft")
 

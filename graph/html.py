@@ -79,8 +79,9 @@ def network_data(graph: nx.Graph) -> tuple[list[dict], list[dict]]:
         )
     for a, b, data in graph.edges(data=True):
         net.add_edge(
-            str(a), str(b), value=int(data.get("weight", 1)), weight=data.get("weight", 1),
-            documents=int(data.get("documents", 0)),
+            str(a), str(b), value=data.get("weight", 1), weight=data.get("weight", 1),
+            count=data.get("count", data.get("weight", 1)), documents=data.get("documents", 0),
+            pmi=data.get("pmi", ""), npmi=data.get("npmi", ""), jaccard=data.get("jaccard", ""),
             title=f"{graph.nodes[a].get('label', a)} — {graph.nodes[b].get('label', b)}: "
                   f"{data.get('weight', 1)}",
             evidence=[list(e) for e in data.get("evidence", [])],
@@ -113,6 +114,8 @@ def render_html(graph: nx.Graph, *, title: str = "Entity graph", corpus: dict | 
             **(corpus or {}),
             "entities_total": total_nodes, "edges_total": total_edges,
             "entities_shown": len(nodes), "edges_shown": len(edges),
+            "window": str(graph.graph.get("window", "sentence")),
+            "weight": str(graph.graph.get("weight", "count")),
             "built": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         },
     }

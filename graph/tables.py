@@ -10,15 +10,20 @@ from typing import TYPE_CHECKING
 import networkx as nx
 
 from graph.atomic import atomic_write
+from graph.export import format_evidence
 
 if TYPE_CHECKING:  # graph/ only needs the shapes of pipeline/'s records
     from pipeline.entities import EntityTable
     from pipeline.extract import DocRecord
 
-ENTITY_COLUMNS = ["id", "label", "type", "mentions", "documents", "aliases"]
-EDGE_COLUMNS = ["source", "target", "weight", "documents"]
+ENTITY_COLUMNS = ["id", "label", "type", "mentions", "documents", "aliases", "degree",
+                  "weighted_degree", "pagerank", "betweenness", "community", "first_seen",
+                  "last_seen", "x", "y"]
+EDGE_COLUMNS = ["source", "target", "source_label", "target_label", "weight", "count",
+                "documents", "pmi", "npmi", "jaccard", "disparity", "first_seen", "last_seen",
+                "evidence"]
 EVIDENCE_COLUMNS = ["source", "target", "doc_id", "date", "sentence"]
-MENTION_COLUMNS = ["doc_id", "start", "end", "text", "label", "entity_id"]
+MENTION_COLUMNS = ["doc_id", "date", "start", "end", "text", "label", "entity_id"]
 
 
 def _write_rows(path: str | Path, columns: list[str], rows: Iterable[dict]) -> None:
@@ -44,9 +49,12 @@ def _edges_by_weight(graph: nx.Graph) -> list[tuple]:
 
 
 def write_edges_csv(graph: nx.Graph, path: str | Path) -> None:
-    """One row per edge, heaviest first."""
-    _write_rows(path, EDGE_COLUMNS,
-                ({"source": a, "target": b, **data} for a, b, data in _edges_by_weight(graph)))
+    """One row per edge, heaviest first; `evidence` is one example a line."""
+    _write_rows(path, EDGE_COLUMNS, (
+        {**data, "source": a, "target": b, "source_label": graph.nodes[a].get("label", a),
+         "target_label": graph.nodes[b].get("label", b),
+         "evidence": format_evidence(data.get("evidence", []))}
+        for a, b, data in _edges_by_weight(graph)))
 
 
 def write_evidence_csv(graph: nx.Graph, path: str | Path) -> None:
@@ -64,7 +72,8 @@ def write_mentions_csv(records: Iterable[DocRecord], table: EntityTable,
     decoded file for .txt/.md (so a `date` header line is counted), the `text` field
     for JSONL."""
     _write_rows(path, MENTION_COLUMNS, (
-        {"doc_id": record.id, "start": record.offset + m.start, "end": record.offset + m.end,
-         "text": m.text, "label": m.label, "entity_id": table.id_of(m.name)}
+        {"doc_id": record.id, "date": record.date or "", "start": record.offset + m.start,
+         "end": record.offset + m.end, "text": m.text, "label": m.label,
+         "entity_id": table.id_of(m.name)}
         for record in records for m in record.mentions
     ))

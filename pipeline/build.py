@@ -12,10 +12,11 @@ import networkx as nx
 from spacy.language import Language
 from tqdm import tqdm
 
-from graph.cooccurrence import cooccurrence_graph
+from graph.analytics import annotate
+from graph.cooccurrence import Window, cooccurrence_graph
 from graph.export import write_gexf, write_graphml, write_json
 from graph.html import write_html
-from graph.layout import add_layout
+from graph.pruning import backbone, drop_weak_links, keep_mentioned, top_entities
 from graph.tables import (
     write_edges_csv,
     write_entities_csv,
@@ -40,7 +41,15 @@ class Settings:
     # A curation file; None looks for corpus/curation.yml next to the input, "" means none.
     curation: str | None = None
     batch_size: int = 32
+    # Graph: what "together" means, which measure is the weight, what is pruned.
+    window: Window = "sentence"
+    weight: str = "count"
     evidence: int = 3
+    min_mentions: int = 1
+    top: int | None = None
+    min_weight: float | None = None
+    backbone: float | None = None
+    seed: int = 42
     html_max_nodes: int = 500
     progress: bool = True
 
@@ -54,6 +63,7 @@ class Result:
     records: list[DocRecord]
     seconds: float
     outputs: dict[str, Path] = field(default_factory=dict)
+    pruning: list[str] = field(default_factory=list)  # what each pruning step removed
 
     @property
     def documents(self) -> int:
@@ -71,8 +81,9 @@ class Result:
         """The one line printed at the end of a build."""
         rate = self.words / self.seconds if self.seconds > 0 else 0.0
         return (f"{self.documents:,} documents, {self.words:,} words, {self.mentions:,} mentions, "
-                f"{len(self.entities):,} entities, {self.graph.number_of_edges():,} edges "
-                f"in {self.seconds:.1f} s ({rate:,.0f} words/s)")
+                f"{len(self.entities):,} entities ({self.graph.number_of_nodes():,} in the graph), "
+                f"{self.graph.number_of_edges():,} links in {self.seconds:.1f} s "
+                f"({rate:,.0f} words/s)")
 
 
 def extract_corpus(paths: Iterable[str | Path], settings: Settings = Settings(), *,
@@ -124,8 +135,35 @@ def build(paths: Iterable[str | Path], out_dir: str | Path | None = "output",
     started = time.perf_counter()
     records = list(extract_corpus(paths, settings, nlp=nlp))
     table = build_entities(records)
-    graph = cooccurrence_graph(records, table, evidence=settings.evidence)
-    add_layout(graph)
+    graph = cooccurrence_graph(records, table, window=settings.window, weight=settings.weight,
+                               evidence=settings.evidence)
+    graph, pruning = prune(graph, settings)
+    annotate(graph, seed=settings.seed)
     outputs = write_outputs(graph, table, records, out_dir, settings) if out_dir else {}
     return Result(graph=graph, entities=table, records=records,
-                  seconds=time.perf_counter() - started, outputs=outputs)
+                  seconds=time.perf_counter() - started, outputs=outputs, pruning=pruning)
+
+
+def prune(graph: nx.Graph, settings: Settings) -> tuple[nx.Graph, list[str]]:
+    """Apply the settings' pruning steps in order (entities first, then links) and say
+    what each one removed."""
+    steps = []
+    if settings.min_mentions > 1:
+        steps.append((f"--min-mentions {settings.min_mentions}",
+                      lambda g: keep_mentioned(g, settings.min_mentions)))
+    if settings.top is not None:
+        steps.append((f"--top {settings.top}", lambda g: top_entities(g, settings.top)))
+    if settings.min_weight is not None:
+        steps.append((f"--min-weight {settings.min_weight:g}",
+                      lambda g: drop_weak_links(g, settings.min_weight)))
+    if settings.backbone is not None:
+        steps.append((f"--backbone {settings.backbone:g}",
+                      lambda g: backbone(g, settings.backbone)))
+    report = []
+    for name, step in steps:
+        before_nodes, before_edges = graph.number_of_nodes(), graph.number_of_edges()
+        graph = step(graph)
+        report.append(f"{name}: removed {before_nodes - graph.number_of_nodes():,} of "
+                      f"{before_nodes:,} entities and {before_edges - graph.number_of_edges():,}"
+                      f" of {before_edges:,} links")
+    return graph, report

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from tqdm.contrib.logging import logging_redirect_tqdm
 
 from graph.atomic import atomic_write
+from graph.cooccurrence import WEIGHTS, parse_window
 from pipeline.build import Settings, build
 from pipeline.curation import CurationError
 from pipeline.evaluate import evaluate, format_table
@@ -42,6 +43,27 @@ def _positive(value: str) -> int:
     return number
 
 
+def _window(value: str) -> str | int:
+    try:
+        return parse_window(value)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _number(value: str) -> float:
+    number = float(value)
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"{value} is negative")
+    return number
+
+
+def _alpha(value: str) -> float:
+    number = float(value)
+    if not 0 < number <= 1:
+        raise argparse.ArgumentTypeError(f"{value} is not in (0, 1]")
+    return number
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(
         prog="entity-graph",
@@ -68,8 +90,28 @@ def parser() -> argparse.ArgumentParser:
                                "curation.yml in the corpus folder, when there is one")
     curation.add_argument("--no-curation", action="store_true",
                           help="ignore the corpus folder's curation file")
-    build_cmd.add_argument("--evidence", type=_positive, default=3, metavar="K",
-                           help="example sentences kept per link (default: %(default)s)")
+    graph = build_cmd.add_argument_group("graph")
+    graph.add_argument("--window", type=_window, default="sentence",
+                       metavar="sentence|paragraph|document|N",
+                       help="entities are linked when they occur in the same sentence, "
+                            "paragraph or document, or at most N tokens apart "
+                            "(default: %(default)s)")
+    graph.add_argument("--weight", choices=WEIGHTS, default="count",
+                       help="the measure Gephi and the page use as link weight: windows "
+                            "shared, documents shared, pmi, npmi or jaccard (default: "
+                            "%(default)s)")
+    graph.add_argument("--evidence", type=_positive, default=3, metavar="K",
+                       help="example sentences kept per link (default: %(default)s)")
+    prune = build_cmd.add_argument_group("pruning (applied in this order)")
+    prune.add_argument("--min-mentions", type=_positive, default=1, metavar="N",
+                       help="drop entities mentioned fewer than N times")
+    prune.add_argument("--top", type=_positive, metavar="N",
+                       help="keep only the N most mentioned entities")
+    prune.add_argument("--min-weight", type=_number, metavar="W",
+                       help="drop links whose weight is below W")
+    prune.add_argument("--backbone", type=_alpha, metavar="ALPHA",
+                       help="keep only the links the disparity filter finds significant at "
+                            "level ALPHA (e.g. 0.05) for either of their ends")
     build_cmd.add_argument("--html-max-nodes", type=_positive, default=500, metavar="N",
                            help="entities drawn in graph.html, most mentioned first; the "
                                 "GraphML/GEXF keep all (default: %(default)s)")
@@ -141,8 +183,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 2
     settings = Settings(model=args.model, types=args.types,
                         curation="" if args.no_curation else args.curation,
-                        batch_size=args.batch_size or 32,
-                        evidence=args.evidence, html_max_nodes=args.html_max_nodes,
+                        batch_size=args.batch_size or 32, window=args.window,
+                        weight=args.weight, evidence=args.evidence,
+                        min_mentions=args.min_mentions, top=args.top,
+                        min_weight=args.min_weight, backbone=args.backbone,
+                        html_max_nodes=args.html_max_nodes,
                         progress=not args.quiet and sys.stderr.isatty())
     try:
         with _warnings_to_stderr(args.quiet):
@@ -157,6 +202,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"entity-graph: error: {error.filename or ''}: {error.strerror or error}",
               file=sys.stderr)
         return 1
+    for line in result.pruning:
+        print(line)
     print(result.summary())
     print(f"wrote {len(result.outputs)} files to {args.out}/ (open {args.out}/graph.html)")
     return 0

@@ -1,8 +1,9 @@
 """Stream documents through spaCy and keep only compact per-document records.
 
-A `DocRecord` holds what the graph stage needs (mentions, sentence numbers, the text of
-sentences that link two names) and nothing else: the spaCy `Doc` and the document text
-are dropped as soon as the record is made, so memory does not grow with the corpus.
+A `DocRecord` holds what the graph stage needs (mentions with their sentence, paragraph
+and token positions, and the text of the sentences that name an entity, as evidence for
+links) and nothing else: the spaCy `Doc` and the document text are dropped as soon as
+the record is made.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from typing import NamedTuple
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from pipeline.cleaning import fold
 from pipeline.normalize import normalize_typography
 from pipeline.reading import Document
 
@@ -49,10 +49,11 @@ class DocRecord:
     offset: int
     words: int
     mentions: list[RecordMention]
-    # Text of each sentence holding two or more different names: evidence for links.
+    # Text of each sentence that names an entity: evidence for links.
     sentences: dict[int, str] = field(default_factory=dict)
     sentence_count: int = 0
     paragraph_count: int = 0
+    tokens: int = 0
 
 
 def _tidy_sentence(text: str) -> str:
@@ -90,20 +91,17 @@ def to_record(doc: Doc, document: Document) -> DocRecord:
                       _index(token_starts, m.start))
         for m in doc._.mentions
     ]
-    names_per_sentence: dict[int, set[str]] = {}
-    for mention in mentions:
-        names_per_sentence.setdefault(mention.sentence, set()).add(fold(mention.name))
     sentences = {}
-    for number, names in names_per_sentence.items():
-        if len(names) > 1:
-            start = sentence_starts[number]
-            end = sentence_starts[number + 1] if number + 1 < len(sentence_starts) else len(text)
-            sentences[number] = _tidy_sentence(text[start:end])
+    for number in sorted({mention.sentence for mention in mentions}):
+        start = sentence_starts[number]
+        end = sentence_starts[number + 1] if number + 1 < len(sentence_starts) else len(text)
+        sentences[number] = _tidy_sentence(text[start:end])
     return DocRecord(
         id=document.id, date=clean_date(document.date), title=document.title,
         source=document.source, path=document.path, offset=document.offset,
         words=count_words(doc), mentions=mentions, sentences=sentences,
         sentence_count=len(sentence_starts), paragraph_count=len(paragraph_starts),
+        tokens=len(doc),
     )
 
 

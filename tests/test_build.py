@@ -63,7 +63,8 @@ def test_html_works_offline(seed_build):
 def test_mention_offsets_point_into_the_original_files(seed_build):
     with open(seed_build.outputs["mentions.csv"], encoding="utf-8", newline="") as file:
         rows = list(csv.DictReader(file))
-    assert rows and set(rows[0]) == {"doc_id", "start", "end", "text", "label", "entity_id"}
+    assert rows and set(rows[0]) == {"doc_id", "date", "start", "end", "text", "label",
+                                     "entity_id"}
     ids = {e.id for e in seed_build.entities.entities.values()}
     originals = {}
     for row in rows:
@@ -77,9 +78,45 @@ def test_mention_offsets_point_into_the_original_files(seed_build):
 def test_entities_csv_columns(seed_build):
     with open(seed_build.outputs["entities.csv"], encoding="utf-8", newline="") as file:
         rows = list(csv.DictReader(file))
-    assert list(rows[0]) == ["id", "label", "type", "mentions", "documents", "aliases"]
+    assert list(rows[0]) == ["id", "label", "type", "mentions", "documents", "aliases",
+                             "degree", "weighted_degree", "pagerank", "betweenness",
+                             "community", "first_seen", "last_seen", "x", "y"]
     musk = next(r for r in rows if r["label"] == "Elon Musk")
     assert musk["id"] == "elon-musk-per" and "Musk" in musk["aliases"].split(" | ")
+    assert int(musk["degree"]) == seed_build.graph.degree("elon-musk-per") > 0
+
+
+def test_edges_csv_carries_measures_and_evidence(seed_build):
+    with open(seed_build.outputs["edges.csv"], encoding="utf-8", newline="") as file:
+        rows = list(csv.DictReader(file))
+    top = rows[0]
+    assert {top["source_label"], top["target_label"]} == {"Elon Musk", "Chine"}
+    assert int(top["weight"]) == int(top["count"]) >= int(rows[-1]["weight"])
+    assert float(top["npmi"]) <= 1 and 0 < float(top["jaccard"]) <= 1
+    assert "Musk" in top["evidence"] and "Chine" in top["evidence"]
+
+
+def test_pruning_from_the_command_line(tmp_path, capsys):
+    code = main(["build", str(CORPUS), "--out", str(tmp_path), "-q", "--window", "paragraph",
+                 "--weight", "npmi", "--top", "10", "--min-weight", "0.2", "--backbone", "0.3"])
+    assert code == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("--top 10: removed ")
+    assert lines[1].startswith("--min-weight 0.2: removed ")
+    assert lines[2].startswith("--backbone 0.3: removed ")
+    graph = nx.read_graphml(tmp_path / "graph.graphml")
+    assert graph.number_of_nodes() <= 10
+    weights = [w for _, _, w in graph.edges(data="weight")]
+    assert weights and all(0.2 <= w <= 1 for w in weights)
+    assert all(0 < p < 0.3 for _, _, p in graph.edges(data="disparity"))
+
+
+def test_bad_graph_options_are_one_line_errors(capsys):
+    for options in (["--window", "chapter"], ["--weight", "cosine"], ["--backbone", "2"]):
+        with pytest.raises(SystemExit) as exit_info:
+            main(["build", str(CORPUS), *options])
+        assert exit_info.value.code == 2
+        assert "error:" in capsys.readouterr().err
 
 
 def test_dated_document(seed_build):

@@ -52,7 +52,8 @@ def test_evidence_is_kept_up_to_k():
 def test_node_attributes():
     node = seed_graph().nodes["chine-loc"]
     assert node == {"label": "Chine", "type": "LOC", "mentions": 4, "documents": 2,
-                    "aliases": "Chine"}
+                    "aliases": "Chine", "first_seen": "2023-06", "last_seen": "2023-06",
+                    "spells": [("2023-06-01", "2023-06-30")]}
 
 
 def test_graphml_round_trip_has_typed_attributes(tmp_path):

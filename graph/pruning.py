@@ -1,0 +1,96 @@
+"""Cut a co-occurrence graph down to what is worth reading.
+
+Each function returns a new graph and leaves its input alone. The edge filters also drop
+the entities they leave without any link (entities that had no link to begin with stay).
+"""
+
+from __future__ import annotations
+
+import networkx as nx
+
+
+def keep_mentioned(graph: nx.Graph, min_mentions: int) -> nx.Graph:
+    """Entities mentioned at least `min_mentions` times, with the links between them.
+
+    >>> g = nx.Graph(); g.add_node("a", mentions=3); g.add_node("b", mentions=1)
+    >>> list(keep_mentioned(g, 2))
+    ['a']
+    """
+    return graph.subgraph(n for n, d in graph.nodes(data=True)
+                          if d.get("mentions", 0) >= min_mentions).copy()
+
+
+def top_entities(graph: nx.Graph, n: int) -> nx.Graph:
+    """The `n` most mentioned entities (ties: more links first, then id), with the links
+    between them.
+
+    >>> g = nx.Graph(); g.add_nodes_from([("a", {"mentions": 1}), ("b", {"mentions": 5})])
+    >>> list(top_entities(g, 1))
+    ['b']
+    """
+    order = sorted(graph, key=lambda v: (-graph.nodes[v].get("mentions", 0), -graph.degree(v),
+                                         str(v)))
+    return graph.subgraph(order[:n]).copy()
+
+
+def _without_stranded(before: nx.Graph, after: nx.Graph) -> nx.Graph:
+    after.remove_nodes_from([v for v in list(after) if after.degree(v) == 0
+                             and before.degree(v) > 0])
+    return after
+
+
+def drop_weak_links(graph: nx.Graph, min_weight: float) -> nx.Graph:
+    """Links whose `weight` is at least `min_weight`.
+
+    >>> g = nx.Graph([("a", "b", {"weight": 1}), ("b", "c", {"weight": 3})])
+    >>> sorted(drop_weak_links(g, 2).edges)
+    [('b', 'c')]
+    """
+    kept = graph.copy()
+    kept.remove_edges_from([(a, b) for a, b, w in graph.edges(data="weight", default=1)
+                            if w < min_weight])
+    return _without_stranded(graph, kept)
+
+
+def disparity(graph: nx.Graph) -> dict[tuple, float]:
+    """The disparity filter's p-value of every edge (Serrano, Boguñá & Vespignani 2009):
+    for an edge carrying the share p of node i's strength, with i of degree k, the
+    chance that a uniformly random split of the strength gives it that much is
+    (1 - p) ** (k - 1). An edge's value is the smaller one of its two endpoints.
+    Nodes of degree 1 give 1: they have nothing to compare with.
+
+    >>> g = nx.Graph([("c", "x", {"weight": 8}), ("c", "y", {"weight": 1}),
+    ...               ("c", "z", {"weight": 1})])
+    >>> round(disparity(g)["c", "x"], 4)   # (1 - 8/10) ** 2
+    0.04
+    """
+    strength = dict(graph.degree(weight="weight"))
+
+    def one_side(node, w: float) -> float:
+        k = graph.degree(node)
+        if k < 2 or strength[node] <= 0:
+            return 1.0
+        return (1.0 - w / strength[node]) ** (k - 1)
+
+    return {(a, b): min(one_side(a, w), one_side(b, w))
+            for a, b, w in graph.edges(data="weight", default=1)}
+
+
+def backbone(graph: nx.Graph, alpha: float) -> nx.Graph:
+    """The disparity-filter backbone: keep a link when it is significant at level `alpha`
+    for either of its ends. Kept links get their p-value as `disparity`.
+
+    >>> g = nx.Graph([("c", "x", {"weight": 8}), ("c", "y", {"weight": 1}),
+    ...               ("c", "z", {"weight": 1})])
+    >>> sorted(backbone(g, 0.05).edges)
+    [('c', 'x')]
+    """
+    if not 0 < alpha <= 1:
+        raise ValueError(f"the backbone's alpha must be in (0, 1], not {alpha}")
+    kept = graph.copy()
+    for (a, b), p_value in disparity(graph).items():
+        if p_value < alpha:
+            kept.edges[a, b]["disparity"] = round(p_value, 6)
+        else:
+            kept.remove_edge(a, b)
+    return _without_stranded(graph, kept)

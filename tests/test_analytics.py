@@ -1,0 +1,192 @@
+"""Windows, association measures, pruning, node measures and time, on small corpora whose
+answers are worked out by hand in the comments."""
+
+import math
+
+import networkx as nx
+import pytest
+
+from graph import analytics
+from graph.analytics import annotate, communities
+from graph.cooccurrence import cooccurrence_graph, parse_window
+from graph.pruning import backbone, disparity, drop_weak_links, keep_mentioned, top_entities
+from pipeline.entities import build_entities
+from pipeline.extract import DocRecord, RecordMention
+
+NAMES = {"A": ("Alpha", "PER"), "B": ("Beta", "ORG"), "C": ("Gamma", "LOC"),
+         "D": ("Delta", "LOC")}
+A, B, C, D = "alpha-per", "beta-org", "gamma-loc", "delta-loc"
+
+
+def doc(doc_id, date, mentions, *, sentences, paragraphs, tokens, texts):
+    """mentions: (letter, sentence, paragraph, token)."""
+    return DocRecord(
+        doc_id, date, None, None, "", 0, tokens,
+        [RecordMention(0, 1, NAMES[k][0], NAMES[k][1], NAMES[k][0], s, p, t)
+         for k, s, p, t in mentions],
+        sentences=texts, sentence_count=sentences, paragraph_count=paragraphs, tokens=tokens)
+
+
+# d1: 4 sentences in 2 paragraphs, 40 tokens    d2: 2 sentences, 1 paragraph, 20 tokens
+#   s0 (p0): A@0  B@5                              s0 (p0): A@0  C@3
+#   s1 (p0): C@12                                  s1 (p0): B@15
+#   s2 (p1): A@20
+#   s3 (p1): D@35
+RECORDS = [
+    doc("d1", "2023-06-05", [("A", 0, 0, 0), ("B", 0, 0, 5), ("C", 1, 0, 12), ("A", 2, 1, 20),
+                             ("D", 3, 1, 35)],
+        sentences=4, paragraphs=2, tokens=40,
+        texts={0: "Alpha et Beta.", 1: "Gamma.", 2: "Alpha encore.", 3: "Delta."}),
+    doc("d2", "2023-07", [("A", 0, 0, 0), ("C", 0, 0, 3), ("B", 1, 0, 15)],
+        sentences=2, paragraphs=1, tokens=20, texts={0: "Alpha avec Gamma.", 1: "Beta."}),
+]
+
+
+def graph(**options):
+    return cooccurrence_graph(RECORDS, build_entities(RECORDS), **options)
+
+
+def edges(g, attribute="count"):
+    return {frozenset((a, b)): value for a, b, value in g.edges(data=attribute)}
+
+
+def test_sentence_window():
+    # Sentences: d1 {A,B} {C} {A} {D}, d2 {A,C} {B}: 6 contexts; A in 3, B in 2, C in 2.
+    g = graph()
+    assert edges(g) == {frozenset((A, B)): 1, frozenset((A, C)): 1}
+    ab = g.edges[A, B]
+    assert ab["pmi"] == pytest.approx(math.log2(1 * 6 / (3 * 2)), abs=1e-4)  # = 0
+    assert ab["npmi"] == 0
+    assert ab["evidence"] == [("d1", "2023-06-05", "Alpha et Beta.")]
+
+
+def test_paragraph_window():
+    # Paragraphs: d1 {A,B,C} {A,D}, d2 {A,B,C}: 3 contexts; A in 3, B 2, C 2, D 1.
+    g = graph(window="paragraph")
+    assert edges(g) == {frozenset((A, B)): 2, frozenset((A, C)): 2, frozenset((B, C)): 2,
+                        frozenset((A, D)): 1}
+    bc = g.edges[B, C]
+    assert bc["pmi"] == pytest.approx(math.log2(2 * 3 / (2 * 2)), abs=1e-4)  # 0.585
+    assert bc["npmi"] == 1.0  # B and C are never apart
+    assert g.edges[A, D]["pmi"] == 0.0
+    # No sentence names both A and D: the two closest sentences are joined.
+    assert g.edges[A, D]["evidence"] == [("d1", "2023-06-05", "Alpha encore. … Delta.")]
+
+
+def test_document_window_and_jaccard():
+    # Documents: d1 {A,B,C,D}, d2 {A,B,C}: 2 contexts.
+    g = graph(window="document")
+    assert edges(g) == {frozenset(p): n for p, n in [
+        ((A, B), 2), ((A, C), 2), ((B, C), 2), ((A, D), 1), ((B, D), 1), ((C, D), 1)]}
+    assert g.edges[A, D]["jaccard"] == 0.5  # {d1} / {d1, d2}
+    assert g.edges[A, B]["jaccard"] == 1.0
+    assert g.edges[A, D]["pmi"] == pytest.approx(math.log2(1 * 2 / (2 * 1)))
+
+
+def test_token_windows():
+    # 5 tokens: d1 A@0-B@5; d2 A@0-C@3. 60 tokens; A mentioned 3 times, B 2, C 2.
+    g = graph(window=5)
+    assert edges(g) == {frozenset((A, B)): 1, frozenset((A, C)): 1}
+    pmi = math.log2(1 * 60 / (3 * 2))
+    assert g.edges[A, B]["pmi"] == pytest.approx(pmi, abs=1e-4)
+    assert g.edges[A, B]["npmi"] == pytest.approx(pmi / -math.log2(1 / 60), abs=1e-4)
+    # 10 tokens adds d1 B@5-C@12 and C@12-A@20; d2 A@0-C@3 is still the only pair there.
+    g = graph(window="10")
+    assert edges(g) == {frozenset((A, B)): 1, frozenset((B, C)): 1, frozenset((A, C)): 2}
+    assert g.edges[A, C]["documents"] == 2
+    assert g.edges[B, C]["evidence"] == [("d1", "2023-06-05", "Alpha et Beta. … Gamma.")]
+
+
+@pytest.mark.parametrize("weight", ["count", "documents", "pmi", "npmi", "jaccard"])
+def test_weight_is_the_chosen_measure(weight):
+    g = graph(window="paragraph", weight=weight)
+    for _, _, data in g.edges(data=True):
+        assert data["weight"] == max(data[weight], 0)
+    assert g.graph["weight"] == weight
+
+
+def test_bad_window_or_weight():
+    with pytest.raises(ValueError, match="unknown window"):
+        parse_window("chapter")
+    with pytest.raises(ValueError, match="at least 1"):
+        parse_window(0)
+    with pytest.raises(ValueError, match="unknown weight"):
+        graph(weight="cosine")
+
+
+def test_first_and_last_seen_and_spells():
+    g = graph(window="paragraph")
+    assert (g.nodes[A]["first_seen"], g.nodes[A]["last_seen"]) == ("2023-06-05", "2023-07")
+    assert g.nodes[A]["spells"] == [("2023-06-05", "2023-06-05"), ("2023-07-01", "2023-07-31")]
+    assert g.nodes[D]["spells"] == [("2023-06-05", "2023-06-05")]
+    assert g.edges[A, D]["last_seen"] == "2023-06-05"
+
+
+def test_no_dates_no_time_attributes():
+    undated = [DocRecord(**{**r.__dict__, "date": None}) for r in RECORDS]
+    g = cooccurrence_graph(undated, build_entities(undated))
+    assert "first_seen" not in g.nodes[A] and "spells" not in g.edges[A, B]
+
+
+# The disparity filter on a star: c's strength is 8 + 1 + 1 = 10 over degree 3, so
+# c-x has p-value (1 - 8/10)^2 = 0.04 and c-y (1 - 1/10)^2 = 0.81. x also links to p and q
+# (weight 8 each): for x, c-x has (1 - 8/24)^2 = 0.444, yet it is kept through c.
+STAR = nx.Graph([("c", "x", {"weight": 8}), ("c", "y", {"weight": 1}), ("c", "z", {"weight": 1}),
+                 ("x", "p", {"weight": 8}), ("x", "q", {"weight": 8})])
+
+
+def test_disparity_p_values():
+    p = disparity(STAR)
+    assert p["c", "x"] == pytest.approx(0.04)
+    assert p["c", "y"] == pytest.approx(0.81)
+    assert p["x", "p"] == pytest.approx((1 - 8 / 24) ** 2)  # p has degree 1: x decides
+
+
+def test_backbone_keeps_edges_significant_for_either_end():
+    kept = backbone(STAR, 0.05)
+    assert sorted(map(sorted, kept.edges)) == [["c", "x"]]
+    assert kept.edges["c", "x"]["disparity"] == pytest.approx(0.04)
+    assert set(kept) == {"c", "x"}  # y, z, p, q lost their only link
+    assert sorted(map(sorted, backbone(STAR, 0.5).edges)) == [["c", "x"], ["p", "x"],
+                                                              ["q", "x"]]
+    assert STAR.number_of_edges() == 5  # input untouched
+    with pytest.raises(ValueError):
+        backbone(STAR, 0)
+
+
+def test_node_and_edge_filters():
+    g = nx.Graph([("a", "b", {"weight": 1}), ("b", "c", {"weight": 3})])
+    g.add_node("lonely")
+    nx.set_node_attributes(g, {"a": 5, "b": 4, "c": 1, "lonely": 2}, "mentions")
+    assert set(keep_mentioned(g, 2)) == {"a", "b", "lonely"}
+    assert set(top_entities(g, 2)) == {"a", "b"}
+    # a loses its only link and goes; "lonely" never had one and stays.
+    assert set(drop_weak_links(g, 2)) == {"b", "c", "lonely"}
+
+
+def test_annotate_path_graph():
+    g = annotate(nx.Graph([("a", "b", {"weight": 2}), ("b", "c", {"weight": 1})]))
+    b = g.nodes["b"]
+    assert (b["degree"], b["weighted_degree"], b["betweenness"]) == (2, 3, 1.0)
+    assert g.nodes["a"]["betweenness"] == 0.0
+    assert sum(g.nodes[v]["pagerank"] for v in g) == pytest.approx(1.0, abs=1e-5)
+    assert all(isinstance(g.nodes[v]["x"], float) for v in g)
+
+
+def test_communities_are_stable_and_numbered_by_size():
+    # Two triangles joined by one bridge, and a separate pair.
+    g = nx.Graph([(1, 2), (2, 3), (1, 3), (4, 5), (5, 6), (4, 6), (3, 4), ("x", "y")])
+    first = communities(g)
+    assert first == communities(g.copy())
+    assert {first[1], first[2], first[3]} == {first[1]} and first[1] != first[4]
+    assert first["x"] == first["y"] == 2
+
+
+def test_sampled_betweenness_is_reproducible(monkeypatch):
+    monkeypatch.setattr(analytics, "EXACT_BETWEENNESS_UP_TO", 10)
+    monkeypatch.setattr(analytics, "BETWEENNESS_SAMPLES", 5)
+    g = nx.barabasi_albert_graph(40, 2, seed=1)
+    one = annotate(g.copy(), layout=False)
+    two = annotate(g.copy(), layout=False)
+    assert [one.nodes[v]["betweenness"] for v in one] == [two.nodes[v]["betweenness"]
+                                                          for v in two]
