@@ -6,10 +6,23 @@ import networkx as nx
 
 from graph.layout import add_layout
 
-# Exact betweenness costs O(n·m); above this many nodes it is estimated from a fixed-seed
-# sample of BETWEENNESS_SAMPLES source nodes.
+# Exact betweenness costs one breadth-first search per node, O(n·m) in all; above
+# EXACT_BETWEENNESS_UP_TO nodes it is estimated from a fixed-seed sample of source nodes,
+# as many as BETWEENNESS_BUDGET edge visits allow (at least MIN_SAMPLES).
 EXACT_BETWEENNESS_UP_TO = 2000
-BETWEENNESS_SAMPLES = 500
+BETWEENNESS_BUDGET = 2_000_000
+MIN_SAMPLES = 20
+
+
+def betweenness_samples(nodes: int, edges: int) -> int | None:
+    """How many source nodes estimate betweenness (None: all of them, exact).
+
+    >>> betweenness_samples(500, 2000), betweenness_samples(15000, 25000)
+    (None, 80)
+    """
+    if nodes <= EXACT_BETWEENNESS_UP_TO:
+        return None
+    return min(nodes, max(MIN_SAMPLES, BETWEENNESS_BUDGET // max(edges, 1)))
 
 
 def communities(graph: nx.Graph, *, seed: int = 42) -> dict:
@@ -28,7 +41,8 @@ def communities(graph: nx.Graph, *, seed: int = 42) -> dict:
 
 def annotate(graph: nx.Graph, *, seed: int = 42, layout: bool = True) -> nx.Graph:
     """Store `degree`, `weighted_degree`, `pagerank`, `betweenness` (normalised, over
-    unweighted shortest paths), `community` and, with `layout`, `x`/`y` on every node.
+    unweighted shortest paths; estimated from a sample of sources on large graphs, see
+    `betweenness_samples`), `community` and, with `layout`, `x`/`y` on every node.
     Everything random has a fixed seed: the same graph gives the same numbers.
 
     >>> g = annotate(nx.Graph([("a", "b", {"weight": 2}), ("b", "c", {"weight": 1})]))
@@ -38,7 +52,7 @@ def annotate(graph: nx.Graph, *, seed: int = 42, layout: bool = True) -> nx.Grap
     if graph.number_of_nodes() == 0:
         return graph
     n = graph.number_of_nodes()
-    sample = BETWEENNESS_SAMPLES if n > EXACT_BETWEENNESS_UP_TO else None
+    sample = betweenness_samples(n, graph.number_of_edges())
     measures = {
         "degree": dict(graph.degree()),
         "weighted_degree": dict(graph.degree(weight="weight")),

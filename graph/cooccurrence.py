@@ -25,7 +25,7 @@ if TYPE_CHECKING:  # graph/ only needs the shapes of pipeline/'s records
 UNITS = ("sentence", "paragraph", "document")
 WEIGHTS = ("count", "documents", "pmi", "npmi", "jaccard")
 
-Window = str | int
+Window = str | int  # "sentence", "paragraph", "document", or a number of tokens
 
 
 def parse_window(value: str | int) -> Window:

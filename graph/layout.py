@@ -10,7 +10,7 @@ import networkx as nx
 # networkx's ForceAtlas2 costs O(n²) time and memory per iteration: the iteration count
 # shrinks with the graph, and beyond MAX_SIMULATED nodes only the most mentioned are
 # simulated while the others are put next to their strongest laid-out neighbour.
-MAX_SIMULATED = 2000
+MAX_SIMULATED = 1000
 _PAIR_BUDGET = 4e7
 
 

@@ -1,19 +1,28 @@
-"""The main job: read a corpus, extract entities, build the graph, write every output."""
+"""The main job: read a corpus, extract entities, build the graph, write every output.
+
+A build runs in two stages. Extraction streams every document whose text is not yet in
+the mention cache through the NLP (in this process, a process pool or on Dask) and
+stores what it found, batch by batch. The graph stage then streams the records of the
+corpus, in corpus order, out of the cache: the same corpus and settings always give the
+same outputs, whether the cache was cold, warm, or left by an interrupted run.
+"""
 
 from __future__ import annotations
 
 import logging
+import math
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import networkx as nx
-from spacy.language import Language
 from tqdm import tqdm
 
 from graph.analytics import annotate
-from graph.cooccurrence import Window, cooccurrence_graph
+from graph.cooccurrence import cooccurrence_graph
 from graph.export import write_gexf, write_graphml, write_json
 from graph.html import write_html
 from graph.pruning import backbone, drop_weak_links, keep_mentioned, top_entities
@@ -23,95 +32,145 @@ from graph.tables import (
     write_evidence_csv,
     write_mentions_csv,
 )
+from pipeline.cache import CACHE_NAME, MentionCache, document_key, fingerprint
 from pipeline.curation import find_curation, load_curation
+from pipeline.engines import (
+    ModelSpec,
+    available_cores,
+    batched,
+    run_in_pool,
+    run_in_process,
+    run_on_dask,
+)
 from pipeline.entities import EntityTable, build_entities
-from pipeline.extract import DocRecord, extract
-from pipeline.nlp import DEFAULT_MODEL, load_nlp
-from pipeline.reading import check_paths, read_documents
+from pipeline.extract import DocRecord, to_record
+from pipeline.reading import Document, check_paths, read_documents
+from pipeline.settings import Settings
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 log = logging.getLogger("entity_graph")
 
+OUTPUT_FILES = ("graph.html", "graph.graphml", "graph.gexf", "graph.json", "entities.csv",
+                "edges.csv", "evidence.csv", "mentions.csv")
+
 
 @dataclass(frozen=True)
-class Settings:
-    """Everything a build can be told, in one place."""
+class Indexed:
+    """A document of the corpus without its text, and the cache key of that text."""
 
-    model: str = DEFAULT_MODEL
-    types: tuple[str, ...] = ("PER", "ORG", "LOC")
-    # A curation file; None looks for corpus/curation.yml next to the input, "" means none.
-    curation: str | None = None
-    batch_size: int = 32
-    # Graph: what "together" means, which measure is the weight, what is pruned.
-    window: Window = "sentence"
-    weight: str = "count"
-    evidence: int = 3
-    min_mentions: int = 1
-    top: int | None = None
-    min_weight: float | None = None
-    backbone: float | None = None
-    seed: int = 42
-    html_max_nodes: int = 500
-    progress: bool = True
+    document: Document
+    key: str
 
 
 @dataclass
 class Result:
-    """What a build produced."""
+    """What a build produced: the graph, the entity table, and the way back to every
+    document's record (streamed from the mention cache, never all in memory)."""
 
     graph: nx.Graph
-    entities: EntityTable
-    records: list[DocRecord]
+    table: EntityTable
+    index: list[Indexed]
+    cache: MentionCache
     seconds: float
+    extracted: int = 0  # documents that went through the NLP in this run
+    words: int = 0
+    mentions: int = 0
     outputs: dict[str, Path] = field(default_factory=dict)
     pruning: list[str] = field(default_factory=list)  # what each pruning step removed
 
     @property
     def documents(self) -> int:
-        return len(self.records)
+        return len(self.index)
 
-    @property
-    def words(self) -> int:
-        return sum(record.words for record in self.records)
-
-    @property
-    def mentions(self) -> int:
-        return sum(len(record.mentions) for record in self.records)
+    def records(self) -> Iterator[DocRecord]:
+        """Every document's record, in corpus order."""
+        return records_of(self.index, self.cache)
 
     def summary(self) -> str:
         """The one line printed at the end of a build."""
         rate = self.words / self.seconds if self.seconds > 0 else 0.0
-        return (f"{self.documents:,} documents, {self.words:,} words, {self.mentions:,} mentions, "
-                f"{len(self.entities):,} entities ({self.graph.number_of_nodes():,} in the graph), "
+        reused = self.documents - self.extracted
+        return (f"{self.documents:,} documents ({reused:,} from the cache), {self.words:,} words, "
+                f"{self.mentions:,} mentions, {len(self.table):,} entities "
+                f"({self.graph.number_of_nodes():,} in the graph), "
                 f"{self.graph.number_of_edges():,} links in {self.seconds:.1f} s "
                 f"({rate:,.0f} words/s)")
 
 
-def extract_corpus(paths: Iterable[str | Path], settings: Settings = Settings(), *,
-                   nlp: Language | None = None) -> Iterator[DocRecord]:
-    """Stream `DocRecord`s for every document under `paths`, with a progress bar.
-    `nlp` defaults to `load_nlp(settings.model, labels=settings.types)`."""
-    paths = check_paths(paths)
-    if nlp is None:
-        curation_file = (find_curation(paths) if settings.curation is None
-                         else settings.curation or None)
-        curation = load_curation(curation_file) if curation_file else None
-        if curation_file:
-            log.info("using curation file %s", curation_file)
-        nlp = load_nlp(settings.model, labels=settings.types, curation=curation)
-    records = extract(nlp, read_documents(paths), batch_size=settings.batch_size)
-    yield from tqdm(records, desc="documents", unit="doc", disable=not settings.progress,
-                    dynamic_ncols=True, leave=False)
+@contextmanager
+def _warnings_off() -> Iterator[None]:
+    """Silence reading warnings while re-reading files already reported on."""
+    saved = log.disabled
+    log.disabled = True
+    try:
+        yield
+    finally:
+        log.disabled = saved
 
 
-def write_outputs(graph: nx.Graph, table: EntityTable, records: list[DocRecord],
-                  out_dir: str | Path, settings: Settings = Settings()) -> dict[str, Path]:
+def index_corpus(paths: list[Path], fingerprint: str) -> list[Indexed]:
+    """Read the corpus once: every document's metadata and the cache key of its text."""
+    return [Indexed(replace(document, text=""), document_key(document.text, fingerprint))
+            for document in read_documents(paths)]
+
+
+def records_of(index: list[Indexed], cache: MentionCache) -> Iterator[DocRecord]:
+    """The records of the indexed documents, in order, read from the cache."""
+    for item in index:
+        extraction = cache.get(item.key)
+        if extraction is None:  # its file changed while we were reading it
+            log.warning("%s: changed during the run, skipped", item.document.path)
+            continue
+        yield to_record(item.document, extraction)
+
+
+def extract_missing(paths: list[Path], index: list[Indexed], cache: MentionCache,
+                    spec: ModelSpec, fingerprint: str, settings: Settings, *,
+                    nlp: Language | None = None) -> int:
+    """Run the NLP on every document whose key is not in the cache, storing the results
+    batch by batch; return how many documents of the corpus that concerned (a text met
+    twice is extracted once)."""
+    missing = cache.missing(item.key for item in index)
+    if not missing:
+        return 0
+
+    def texts() -> Iterator[tuple[str, str]]:
+        sent: set[str] = set()
+        with _warnings_off():
+            for document in read_documents(paths):
+                key = document_key(document.text, fingerprint)
+                if key in missing and key not in sent:
+                    sent.add(key)
+                    yield key, document.text
+
+    batches = batched(texts(), settings.batch_size)
+    workers = min(settings.workers or available_cores(),
+                  math.ceil(len(missing) / settings.batch_size))
+    if settings.engine == "dask":
+        results = run_on_dask(spec, batches, settings.scheduler, workers=max(workers, 1))
+    elif nlp is not None or workers <= 1:
+        results = run_in_process(nlp or spec.load(), batches, settings.batch_size)
+    else:
+        results = run_in_pool(spec, batches, workers)
+    with tqdm(total=len(missing), desc="documents", unit="doc", leave=False,
+              dynamic_ncols=True, disable=not settings.progress) as progress:
+        for batch in results:
+            cache.put_many(batch)
+            progress.update(len(batch))
+    return sum(1 for item in index if item.key in missing)
+
+
+def write_outputs(result: Result, out_dir: str | Path, settings: Settings | None = None,
+                  ) -> dict[str, Path]:
     """Write every output file into `out_dir`; each one atomically."""
+    settings = settings or Settings()
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    outputs = {name: out / name for name in (
-        "graph.html", "graph.graphml", "graph.gexf", "graph.json",
-        "entities.csv", "edges.csv", "evidence.csv", "mentions.csv")}
-    corpus = {"documents": len(records), "words": sum(r.words for r in records)}
+    outputs = {name: out / name for name in OUTPUT_FILES}
+    graph = result.graph
+    corpus = {"documents": result.documents, "words": result.words}
     write_html(graph, outputs["graph.html"], corpus=corpus, max_nodes=settings.html_max_nodes)
     write_graphml(graph, outputs["graph.graphml"])
     write_gexf(graph, outputs["graph.gexf"])
@@ -119,29 +178,78 @@ def write_outputs(graph: nx.Graph, table: EntityTable, records: list[DocRecord],
     write_entities_csv(graph, outputs["entities.csv"])
     write_edges_csv(graph, outputs["edges.csv"])
     write_evidence_csv(graph, outputs["evidence.csv"])
-    write_mentions_csv(records, table, outputs["mentions.csv"])
+    write_mentions_csv(result.records(), result.table, outputs["mentions.csv"])
     return outputs
 
 
-def build(paths: Iterable[str | Path], out_dir: str | Path | None = "output",
-          settings: Settings = Settings(), *, nlp: Language | None = None) -> Result:
-    """Run the whole job. With `out_dir=None` nothing is written.
+def cache_path(out_dir: str | Path) -> Path:
+    """Where a build into `out_dir` keeps its mention cache."""
+    return Path(out_dir) / CACHE_NAME
 
-    >>> result = build(["corpus"], out_dir=None)             # doctest: +SKIP
+
+def open_cache(out_dir: str | Path | None, settings: Settings) -> MentionCache:
+    """The output folder's cache, or a throw-away one (no output folder, or `cache=False`).
+    An unreadable cache file is replaced, with a warning: it only ever saves time."""
+    if not (out_dir and settings.cache):
+        return MentionCache(None)
+    path = cache_path(out_dir)
+    try:
+        return MentionCache(path)
+    except Exception as error:  # sqlite3.DatabaseError and friends
+        log.warning("%s: unreadable cache (%s), starting a new one", path, error)
+        for leftover in path.parent.glob(path.name + "*"):
+            leftover.unlink()
+        return MentionCache(path)
+
+
+def build(paths: Iterable[str | Path], out_dir: str | Path | None = None,
+          settings: Settings | None = None, *, nlp: Language | None = None,
+          **options) -> Result:
+    """Run the whole job; `options` override fields of `settings` (see `Settings`).
+    With `out_dir=None` nothing is written and the cache is a temporary file.
+
+    >>> result = build(["corpus"], window="paragraph")      # doctest: +SKIP
     >>> result.graph.nodes["elon-musk-per"]["label"]         # doctest: +SKIP
     'Elon Musk'
     """
-    paths = list(paths)
+    settings = replace(settings or Settings(), **options)
     started = time.perf_counter()
-    records = list(extract_corpus(paths, settings, nlp=nlp))
-    table = build_entities(records)
-    graph = cooccurrence_graph(records, table, window=settings.window, weight=settings.weight,
-                               evidence=settings.evidence)
+    paths = check_paths(paths)
+    curation_file = (find_curation(paths) if settings.curation is None
+                     else settings.curation or None)
+    if curation_file:
+        load_curation(curation_file)  # a bad file stops the run here, before any work
+        log.info("using curation file %s", curation_file)
+    spec = ModelSpec(settings.model, tuple(settings.types),
+                     str(curation_file) if curation_file else None, settings.batch_size)
+    key_prefix = fingerprint(settings.model, settings.types, curation_file)
+    cache = open_cache(out_dir, settings)
+
+    index = index_corpus(paths, key_prefix)
+    extracted = extract_missing(paths, index, cache, spec, key_prefix, settings, nlp=nlp)
+    if out_dir and settings.cache:
+        cache.keep_only(item.key for item in index)
+
+    counts = {"words": 0, "mentions": 0}
+
+    def counted(records: Iterator[DocRecord]) -> Iterator[DocRecord]:
+        for record in records:
+            counts["words"] += record.words
+            counts["mentions"] += len(record.mentions)
+            yield record
+
+    table = build_entities(counted(records_of(index, cache)))
+    graph = cooccurrence_graph(records_of(index, cache), table, window=settings.window,
+                               weight=settings.weight, evidence=settings.evidence)
     graph, pruning = prune(graph, settings)
     annotate(graph, seed=settings.seed)
-    outputs = write_outputs(graph, table, records, out_dir, settings) if out_dir else {}
-    return Result(graph=graph, entities=table, records=records,
-                  seconds=time.perf_counter() - started, outputs=outputs, pruning=pruning)
+    result = Result(graph=graph, table=table, index=index, cache=cache, seconds=0.0,
+                    extracted=extracted, words=counts["words"], mentions=counts["mentions"],
+                    pruning=pruning)
+    if out_dir:
+        result.outputs = write_outputs(result, out_dir, settings)
+    result.seconds = time.perf_counter() - started
+    return result
 
 
 def prune(graph: nx.Graph, settings: Settings) -> tuple[nx.Graph, list[str]]:

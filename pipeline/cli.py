@@ -13,11 +13,11 @@ from tqdm.contrib.logging import logging_redirect_tqdm
 
 from graph.atomic import atomic_write
 from graph.cooccurrence import WEIGHTS, parse_window
-from pipeline.build import Settings, build
+from pipeline.build import Settings, build, cache_path
+from pipeline.cache import MentionCache
 from pipeline.curation import CurationError
-from pipeline.evaluate import evaluate, format_table
-from pipeline.nlp import DEFAULT_MODEL, ModelError, load_nlp
 from pipeline.reading import InputError, check_paths
+from pipeline.settings import DEFAULT_MODEL, ModelError
 
 KNOWN_TYPES = ("PER", "ORG", "LOC", "MISC")
 
@@ -115,9 +115,30 @@ def parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--html-max-nodes", type=_positive, default=500, metavar="N",
                            help="entities drawn in graph.html, most mentioned first; the "
                                 "GraphML/GEXF keep all (default: %(default)s)")
+    run = build_cmd.add_argument_group("running")
+    run.add_argument("--workers", type=_positive, metavar="N",
+                     help="processes running the NLP (default: one per available core)")
+    run.add_argument("--engine", choices=("local", "dask"), default="local",
+                     help="run the NLP here or on a Dask cluster (needs the dask extra; "
+                          "default: %(default)s)")
+    run.add_argument("--scheduler", metavar="ADDRESS",
+                     help="Dask scheduler to use, e.g. tcp://10.0.0.5:8786 (default: a "
+                          "local cluster of --workers processes)")
+    run.add_argument("--no-cache", action="store_true",
+                     help="extract every document again and keep nothing for next time "
+                          "(the cache lives in the output folder)")
     build_cmd.add_argument("--batch-size", type=_positive, default=32, help=argparse.SUPPRESS)
     build_cmd.add_argument("-q", "--quiet", action="store_true",
                            help="no progress bar and no warnings, only errors and the summary")
+
+    cache_cmd = commands.add_parser(
+        "cache", help="manage the mention cache of an output folder",
+        description="Builds keep what the NLP found in each document in a cache file in the "
+                    "output folder, so that the next build only processes new or changed "
+                    "documents.")
+    cache_cmd.add_argument("action", choices=("clear", "info"))
+    cache_cmd.add_argument("--out", default="output", metavar="DIR",
+                           help="output folder (default: %(default)s)")
 
     eval_cmd = commands.add_parser(
         "eval", help="score extraction and merging against gold-annotated JSONL",
@@ -138,6 +159,9 @@ def parser() -> argparse.ArgumentParser:
 
 
 def _eval(args: argparse.Namespace) -> int:
+    from pipeline.evaluate import evaluate, format_table
+    from pipeline.nlp import load_nlp
+
     check_paths(args.paths)
     nlp = load_nlp(args.model, labels=args.types)
     progress = not args.quiet and sys.stderr.isatty()
@@ -172,8 +196,28 @@ def _warnings_to_stderr(quiet: bool) -> Iterator[None]:
         logger.level, logger.propagate = saved
 
 
+def _cache(args: argparse.Namespace) -> int:
+    path = cache_path(args.out)
+    files = [p for p in path.parent.glob(path.name + "*") if p.is_file()]
+    if args.action == "info":
+        if not path.is_file():
+            print(f"no cache in {args.out}/")
+            return 0
+        cache = MentionCache(path)
+        size = sum(p.stat().st_size for p in files)
+        print(f"{path}: {len(cache):,} documents, {size / 1e6:.1f} MB")
+        cache.close()
+        return 0
+    for file in files:
+        file.unlink()
+    print(f"removed {path}" if files else f"no cache in {args.out}/")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    if args.command == "cache":
+        return _cache(args)
     if args.command == "eval":
         try:
             with _warnings_to_stderr(args.quiet):
@@ -183,6 +227,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 2
     settings = Settings(model=args.model, types=args.types,
                         curation="" if args.no_curation else args.curation,
+                        workers=args.workers or None, engine=args.engine,
+                        scheduler=args.scheduler, cache=not args.no_cache,
                         batch_size=args.batch_size or 32, window=args.window,
                         weight=args.weight, evidence=args.evidence,
                         min_mentions=args.min_mentions, top=args.top,
@@ -192,11 +238,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         with _warnings_to_stderr(args.quiet):
             result = build(args.paths, args.out, settings)
-    except (InputError, ModelError, CurationError) as error:
+    except (InputError, ModelError, CurationError, ImportError) as error:
         print(f"entity-graph: error: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("entity-graph: interrupted, outputs left as they were", file=sys.stderr)
+        print("entity-graph: interrupted; outputs left as they were, the documents already "
+              "extracted are cached for the next run", file=sys.stderr)
         return 130
     except OSError as error:
         print(f"entity-graph: error: {error.filename or ''}: {error.strerror or error}",

@@ -12,13 +12,14 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import NamedTuple
-
-from spacy.language import Language
-from spacy.tokens import Doc
+from typing import TYPE_CHECKING, NamedTuple
 
 from pipeline.normalize import normalize_typography
 from pipeline.reading import Document
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\r]*\n\s*")
 _ISO_DATE = re.compile(r"\A\d{4}(?:-\d{2}(?:-\d{2})?)?\Z")
@@ -38,8 +39,22 @@ class RecordMention(NamedTuple):
 
 
 @dataclass
+class Extraction:
+    """What the NLP found in one text: all that depends on the text alone (and so all
+    that the cache keeps)."""
+
+    words: int = 0
+    tokens: int = 0
+    sentence_count: int = 0
+    paragraph_count: int = 0
+    mentions: list[RecordMention] = field(default_factory=list)
+    # Text of each sentence that names an entity: evidence for links.
+    sentences: dict[int, str] = field(default_factory=dict)
+
+
+@dataclass
 class DocRecord:
-    """What one document contributes to the graph."""
+    """What one document contributes to the graph: its metadata and its `Extraction`."""
 
     id: str
     date: str | None
@@ -79,9 +94,9 @@ def _index(starts: list[int], offset: int) -> int:
     return max(bisect_right(starts, offset) - 1, 0)
 
 
-def to_record(doc: Doc, document: Document) -> DocRecord:
-    """Turn a processed `Doc` into a `DocRecord`, reading surface text from the original."""
-    text = document.text
+def to_extraction(doc: Doc, text: str) -> Extraction:
+    """Turn a processed `Doc` into an `Extraction`, reading surface text from `text`, the
+    original that `doc` was made from (after one-for-one typography fixes)."""
     sentence_starts = [sentence.start_char for sentence in doc.sents]
     paragraph_starts = [0] + [m.end() for m in _PARAGRAPH_BREAK.finditer(text)]
     token_starts = [token.idx for token in doc]
@@ -96,13 +111,27 @@ def to_record(doc: Doc, document: Document) -> DocRecord:
         start = sentence_starts[number]
         end = sentence_starts[number + 1] if number + 1 < len(sentence_starts) else len(text)
         sentences[number] = _tidy_sentence(text[start:end])
+    return Extraction(
+        words=count_words(doc), tokens=len(doc), sentence_count=len(sentence_starts),
+        paragraph_count=len(paragraph_starts), mentions=mentions, sentences=sentences)
+
+
+def to_record(document: Document, extraction: Extraction) -> DocRecord:
+    """A document's metadata and its extraction, as one record."""
     return DocRecord(
         id=document.id, date=clean_date(document.date), title=document.title,
         source=document.source, path=document.path, offset=document.offset,
-        words=count_words(doc), mentions=mentions, sentences=sentences,
-        sentence_count=len(sentence_starts), paragraph_count=len(paragraph_starts),
-        tokens=len(doc),
-    )
+        words=extraction.words, mentions=extraction.mentions, sentences=extraction.sentences,
+        sentence_count=extraction.sentence_count, paragraph_count=extraction.paragraph_count,
+        tokens=extraction.tokens)
+
+
+def extract_texts(nlp: Language, texts: Iterable[str], *, batch_size: int = 32,
+                  ) -> Iterator[Extraction]:
+    """Run `nlp` over the texts as a stream and yield one `Extraction` per text."""
+    stream = ((normalize_typography(text), text) for text in texts)
+    for doc, text in nlp.pipe(stream, as_tuples=True, batch_size=batch_size):
+        yield to_extraction(doc, text)
 
 
 def extract(nlp: Language, documents: Iterable[Document], *, batch_size: int = 32,
@@ -116,4 +145,4 @@ def extract(nlp: Language, documents: Iterable[Document], *, batch_size: int = 3
     """
     stream = ((normalize_typography(document.text), document) for document in documents)
     for doc, document in nlp.pipe(stream, as_tuples=True, batch_size=batch_size):
-        yield to_record(doc, document)
+        yield to_record(document, to_extraction(doc, document.text))

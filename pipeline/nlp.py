@@ -11,12 +11,7 @@ from thinc.api import Config
 import pipeline.components  # noqa: F401  (registers the component factories)
 from pipeline.curation import Curation
 from pipeline.normalize import normalize_typography
-
-DEFAULT_MODEL = "fr_core_news_sm"
-
-
-class ModelError(Exception):
-    """The spaCy model cannot be loaded or has no NER."""
+from pipeline.settings import DEFAULT_MODEL, ModelError
 
 
 def _needed_components(nlp_config: Config) -> set[str]:

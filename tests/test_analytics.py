@@ -184,8 +184,10 @@ def test_communities_are_stable_and_numbered_by_size():
 
 def test_sampled_betweenness_is_reproducible(monkeypatch):
     monkeypatch.setattr(analytics, "EXACT_BETWEENNESS_UP_TO", 10)
-    monkeypatch.setattr(analytics, "BETWEENNESS_SAMPLES", 5)
-    g = nx.barabasi_albert_graph(40, 2, seed=1)
+    monkeypatch.setattr(analytics, "BETWEENNESS_BUDGET", 400)  # 5 of 40 nodes
+    monkeypatch.setattr(analytics, "MIN_SAMPLES", 1)
+    g = nx.barabasi_albert_graph(40, 2, seed=1)  # 76 edges
+    assert analytics.betweenness_samples(40, 76) == 5
     one = annotate(g.copy(), layout=False)
     two = annotate(g.copy(), layout=False)
     assert [one.nodes[v]["betweenness"] for v in one] == [two.nodes[v]["betweenness"]

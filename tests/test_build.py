@@ -65,7 +65,7 @@ def test_mention_offsets_point_into_the_original_files(seed_build):
         rows = list(csv.DictReader(file))
     assert rows and set(rows[0]) == {"doc_id", "date", "start", "end", "text", "label",
                                      "entity_id"}
-    ids = {e.id for e in seed_build.entities.entities.values()}
+    ids = {e.id for e in seed_build.table.entities.values()}
     originals = {}
     for row in rows:
         path = CORPUS / row["doc_id"]
@@ -120,7 +120,7 @@ def test_bad_graph_options_are_one_line_errors(capsys):
 
 
 def test_dated_document(seed_build):
-    dated = [r for r in seed_build.records if r.date]
+    dated = [r for r in seed_build.records() if r.date]
     assert [(r.id, r.date) for r in dated] == [("003_1668fedf1e0dcc4b.txt", "2023-06")]
 
 
@@ -138,7 +138,7 @@ def test_bad_input_is_reported_and_skipped(nlp, tmp_path, caplog):
         '{"id": "j2", "text": "Giorgia Meloni visite Rome."}\n', encoding="utf-8")
     with caplog.at_level("WARNING", logger="entity_graph"):
         result = build([corpus], tmp_path / "out", Settings(progress=False), nlp=nlp)
-    assert sorted(r.id for r in result.records) == ["ancien.txt", "good.txt", "j1", "j2"]
+    assert sorted(r.id for r in result.records()) == ["ancien.txt", "good.txt", "j1", "j2"]
     warnings = [r.getMessage() for r in caplog.records]
     assert len(warnings) == 4, warnings
     assert any("empty.txt" in w for w in warnings)

@@ -1,0 +1,137 @@
+"""Where the NLP runs: in this process, in a pool of local processes, or on a Dask cluster.
+
+Every engine takes batches of (key, text) and gives back batches of (key, Extraction),
+in the order given, each batch whole. Each worker process loads the model once.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from pipeline.curation import load_curation
+from pipeline.extract import Extraction, extract_texts
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+Batch = list[tuple[str, str]]
+Results = list[tuple[str, Extraction]]
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """How to load the pipeline, in a form that can travel to another process."""
+
+    model: str
+    types: tuple[str, ...]
+    curation_file: str | None = None
+    batch_size: int = 32
+
+    def load(self) -> Language:
+        from pipeline.nlp import load_nlp  # spaCy is imported only when the NLP runs
+
+        curation = load_curation(self.curation_file) if self.curation_file else None
+        return load_nlp(self.model, labels=self.types, curation=curation)
+
+
+def available_cores() -> int:
+    """Cores this process may use (not the machine's, under a CPU affinity mask)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def extract_batch(nlp: Language, batch: Batch, batch_size: int = 32) -> Results:
+    """Extract one batch with a loaded pipeline."""
+    texts = (text for _, text in batch)
+    return [(key, extraction) for (key, _), extraction
+            in zip(batch, extract_texts(nlp, texts, batch_size=batch_size), strict=True)]
+
+
+# One pipeline per worker process, loaded by the pool's initializer or on first use.
+_worker_nlp: dict[ModelSpec, Language] = {}
+
+
+def worker_extract(spec: ModelSpec, batch: Batch) -> Results:
+    """Extract a batch in a worker process, loading the model there the first time."""
+    if spec not in _worker_nlp:
+        _worker_nlp[spec] = spec.load()
+    return extract_batch(_worker_nlp[spec], batch, spec.batch_size)
+
+
+def _load_in_worker(spec: ModelSpec) -> None:
+    _worker_nlp[spec] = spec.load()
+
+
+def run_in_process(nlp: Language, batches: Iterable[Batch], batch_size: int = 32,
+                   ) -> Iterator[Results]:
+    for batch in batches:
+        yield extract_batch(nlp, batch, batch_size)
+
+
+def run_in_pool(spec: ModelSpec, batches: Iterable[Batch], workers: int) -> Iterator[Results]:
+    """A pool of `workers` processes, at most two batches each in flight, so that memory
+    stays flat however large the corpus."""
+    with ProcessPoolExecutor(max_workers=workers, initializer=_load_in_worker,
+                             initargs=(spec,)) as pool:
+        pending: deque[Future] = deque()
+        try:
+            for batch in batches:
+                pending.append(pool.submit(worker_extract, spec, batch))
+                if len(pending) >= 2 * workers:
+                    yield pending.popleft().result()
+            while pending:
+                yield pending.popleft().result()
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+
+
+def run_on_dask(spec: ModelSpec, batches: Iterable[Batch], scheduler: str | None,
+                workers: int) -> Iterator[Results]:
+    """Batches go to a Dask cluster (a LocalCluster of `workers` processes without a
+    `scheduler` address); each worker loads the model once and sends back compact
+    extractions."""
+    try:
+        from dask.distributed import Client, LocalCluster
+    except ImportError as error:
+        raise ImportError("the dask engine needs the dask extra: "
+                          "pip install -e '.[dask]'") from error
+    cluster = None
+    if scheduler:
+        client = Client(scheduler)
+    else:
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                               dashboard_address=None)
+        client = Client(cluster)
+    try:
+        pending: deque = deque()
+        limit = 2 * max(len(client.scheduler_info()["workers"]), 1)
+        for batch in batches:
+            pending.append(client.submit(worker_extract, spec, batch, pure=False))
+            if len(pending) >= limit:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def batched(items: Iterable[tuple[str, str]], size: int) -> Iterator[Batch]:
+    batch: Batch = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
