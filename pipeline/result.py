@@ -1,0 +1,221 @@
+"""A finished build, to explore from Python: the graph, tables as DataFrames, and
+name-based lookups (accents, case and hyphens ignored).
+
+pandas is needed for the DataFrames only (`pip install -e '.[explore]'`).
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
+
+import networkx as nx
+
+from pipeline.cleaning import fold
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from pipeline.entities import EntityTable
+    from pipeline.extract import DocRecord
+
+
+class UnknownEntity(KeyError):
+    """No entity has this name; the message suggests the closest ones."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+class Evidence(NamedTuple):
+    doc_id: str
+    date: str
+    sentence: str
+
+
+def _pandas():
+    try:
+        import pandas
+    except ImportError as error:
+        raise ImportError("DataFrames need pandas: pip install -e '.[explore]'") from error
+    return pandas
+
+
+@dataclass
+class Result:
+    """What a build produced. `graph` is the NetworkX graph (node ids are slugs such as
+    "elon-musk-per"); everything else is derived from it, or from the build's records."""
+
+    graph: nx.Graph
+    documents: int = 0
+    words: int = 0
+    mention_count: int = 0
+    extracted: int = 0  # documents that went through the NLP in this run
+    seconds: float = 0.0
+    outputs: dict[str, Path] = field(default_factory=dict)
+    pruning: list[str] = field(default_factory=list)  # what each pruning step removed
+    table: EntityTable | None = None  # the full entity table (before pruning)
+    # Streams the build's records; None for a result loaded from files.
+    records: Callable[[], Iterator[DocRecord]] | None = None
+    out_dir: Path | None = None
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per build stage
+
+    def summary(self) -> str:
+        """The one line printed at the end of a build."""
+        rate = self.words / self.seconds if self.seconds > 0 else 0.0
+        entities = len(self.table) if self.table is not None else self.graph.number_of_nodes()
+        return (f"{self.documents:,} documents ({self.documents - self.extracted:,} from the "
+                f"cache), {self.words:,} words, {self.mention_count:,} mentions, "
+                f"{entities:,} entities ({self.graph.number_of_nodes():,} in the graph), "
+                f"{self.graph.number_of_edges():,} links in {self.seconds:.1f} s "
+                f"({rate:,.0f} words/s)")
+
+    # Names -----------------------------------------------------------------------------
+
+    def find(self, name: str) -> str:
+        """The id of the entity called `name` (its label, one of its aliases, or its id),
+        ignoring accents, case and hyphens; raises `UnknownEntity` with suggestions.
+
+        >>> g = nx.Graph(); g.add_node("etats-unis-loc", label="États-Unis", aliases="USA")
+        >>> Result(g).find("etats unis"), Result(g).find("usa")
+        ('etats-unis-loc', 'etats-unis-loc')
+        """
+        if name in self.graph:
+            return name
+        names = self._names()
+        key = fold(name)
+        if key in names:
+            return names[key]
+        close = difflib.get_close_matches(key, list(names), n=5, cutoff=0.6)
+        suggestions = list(dict.fromkeys(
+            f"{self.graph.nodes[names[c]].get('label', names[c])} ({names[c]})" for c in close))
+        hint = f"; closest: {', '.join(suggestions)}" if suggestions else ""
+        raise UnknownEntity(f"no entity named {name!r}{hint}")
+
+    def _names(self) -> dict[str, str]:
+        """Folded label or alias → node id; labels win over aliases, then more mentions."""
+        names: dict[str, str] = {}
+        nodes = sorted(self.graph.nodes(data=True),
+                       key=lambda item: -item[1].get("mentions", 0))
+        for node, data in nodes:
+            names.setdefault(fold(str(data.get("label", node))), node)
+        for node, data in nodes:
+            for alias in str(data.get("aliases", "")).split(" | "):
+                if alias:
+                    names.setdefault(fold(alias), node)
+        return names
+
+    # Questions about entities -----------------------------------------------------------
+
+    def evidence(self, a: str, b: str) -> list[Evidence]:
+        """The example sentences kept for the link between two entities ([] when they
+        are not linked).
+
+        >>> g = nx.Graph(); g.add_edge("a", "b", evidence=[("d1", "", "A et B.")])
+        >>> Result(g).evidence("a", "b")
+        [Evidence(doc_id='d1', date='', sentence='A et B.')]
+        """
+        a, b = self.find(a), self.find(b)
+        if not self.graph.has_edge(a, b):
+            return []
+        return [Evidence(*item) for item in self.graph.edges[a, b].get("evidence", [])]
+
+    def neighbours(self, name: str, k: int = 10) -> list[tuple[str, str, float]]:
+        """The `k` entities most strongly linked to `name`, as (id, label, weight),
+        heaviest first.
+
+        >>> g = nx.Graph([("a", "b", {"weight": 1}), ("a", "c", {"weight": 5})])
+        >>> Result(g).neighbours("a", 1)
+        [('c', 'c', 5)]
+        """
+        node = self.find(name)
+        links = sorted(self.graph[node].items(),
+                       key=lambda item: (-item[1].get("weight", 0), str(item[0])))
+        return [(other, self.graph.nodes[other].get("label", other), data.get("weight", 0))
+                for other, data in links[:k]]
+
+    def ego_graph(self, name: str, radius: int = 1) -> nx.Graph:
+        """The entity, everything within `radius` links of it, and the links between them.
+
+        >>> Result(nx.path_graph(["a", "b", "c", "d"])).ego_graph("a", 2).number_of_nodes()
+        3
+        """
+        return nx.ego_graph(self.graph, self.find(name), radius=radius)
+
+    # Tables -----------------------------------------------------------------------------
+
+    @property
+    def entities(self) -> pd.DataFrame:
+        """One row per entity in the graph, most mentioned first, indexed by id."""
+        pandas = _pandas()
+        rows = [{"id": node, **{k: v for k, v in data.items() if k != "spells"}}
+                for node, data in self.graph.nodes(data=True)]
+        frame = pandas.DataFrame(rows)
+        if frame.empty:
+            return frame
+        return frame.set_index("id").sort_values(["mentions", "label"], ascending=[False, True])
+
+    @property
+    def edges(self) -> pd.DataFrame:
+        """One row per link, heaviest first, with both labels; evidence stays a list."""
+        pandas = _pandas()
+        rows = [{"source": a, "target": b, "source_label": self.graph.nodes[a].get("label", a),
+                 "target_label": self.graph.nodes[b].get("label", b),
+                 **{k: v for k, v in data.items() if k != "spells"}}
+                for a, b, data in self.graph.edges(data=True)]
+        frame = pandas.DataFrame(rows)
+        if frame.empty:
+            return frame
+        return frame.sort_values(["weight", "source", "target"],
+                                 ascending=[False, True, True], ignore_index=True)
+
+    @property
+    def mentions(self) -> pd.DataFrame:
+        """One row per mention: doc_id, date, start, end, text, label, entity_id (entities
+        pruned from the graph keep their id). Read from the build's records, or from
+        mentions.csv for a loaded result."""
+        pandas = _pandas()
+        if self.records is not None and self.table is not None:
+            rows = [{"doc_id": record.id, "date": record.date or "",
+                     "start": record.offset + m.start, "end": record.offset + m.end,
+                     "text": m.text, "label": m.label, "entity_id": self.table.id_of(m.name)}
+                    for record in self.records() for m in record.mentions]
+            return pandas.DataFrame(rows, columns=["doc_id", "date", "start", "end", "text",
+                                                   "label", "entity_id"])
+        if self.out_dir is None:
+            raise ValueError("this result has no records and no output folder")
+        return pandas.read_csv(self.out_dir / "mentions.csv", keep_default_na=False,
+                               dtype={"doc_id": str, "date": str})
+
+
+def load(out_dir: str | Path) -> Result:
+    """Reopen a finished build from its output folder (graph.json, mentions.csv).
+
+    >>> result = load("output")                              # doctest: +SKIP
+    >>> result.neighbours("musk", 3)                         # doctest: +SKIP
+    """
+    out = Path(out_dir)
+    path = out / "graph.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        graph = nx.node_link_graph(data, edges="edges")
+    except FileNotFoundError:
+        raise FileNotFoundError(f"{path}: no graph.json; run `entity-graph build` first") \
+            from None
+    except (json.JSONDecodeError, KeyError, TypeError) as error:
+        raise ValueError(f"{path}: not a graph written by entity-graph ({error})") from None
+    # JSON has no tuples: give evidence and spells back the shape a build gives them.
+    for _, _, attributes in graph.edges(data=True):
+        attributes["evidence"] = [tuple(e) for e in attributes.get("evidence", [])]
+    for attributes in [*graph.nodes.values(), *graph.edges.values()]:
+        if "spells" in attributes:
+            attributes["spells"] = [tuple(s) for s in attributes["spells"]]
+    stats = graph.graph
+    return Result(graph=graph, documents=stats.get("documents", 0),
+                  words=stats.get("words", 0), mention_count=stats.get("mentions", 0),
+                  out_dir=out, outputs={p.name: p for p in out.iterdir() if p.is_file()
+                                        and not p.name.startswith(".")})

@@ -1,0 +1,162 @@
+"""The mention cache: incremental builds, graph-only re-runs, interrupted runs, workers."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from pipeline.build import build, cache_path
+from pipeline.cache import MentionCache
+from pipeline.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+SHARED_DATA = ROOT.parent / "shared" / "data"
+COMPARED = ["graph.graphml", "graph.gexf", "graph.json", "entities.csv", "edges.csv",
+            "evidence.csv", "mentions.csv"]
+
+
+def seed_sentences() -> list[str]:
+    text = " ".join(p.read_text(encoding="utf-8") for p in sorted(CORPUS.glob("*.txt")))
+    return [s.strip() + "." for s in text.replace("\n", " ").split(". ") if len(s) > 30]
+
+
+def make_corpus(folder: Path, count: int, *, sentences_per_doc: int = 8) -> Path:
+    """`count` distinct articles cut from the seed articles' sentences."""
+    sentences = seed_sentences()
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(count):
+        chosen = [sentences[(i * 3 + j) % len(sentences)] for j in range(sentences_per_doc)]
+        (folder / f"a{i:03d}.txt").write_text(f"Dépêche numéro {i}. " + " ".join(chosen),
+                                              encoding="utf-8")
+    return folder
+
+
+def outputs(out: Path) -> dict[str, bytes]:
+    return {name: (out / name).read_bytes() for name in COMPARED}
+
+
+def test_second_run_reads_the_cache_and_gives_the_same_outputs(tmp_path, nlp):
+    corpus = make_corpus(tmp_path / "c", 6)
+    first = build([corpus], tmp_path / "out", nlp=nlp, curation="", progress=False)
+    before = outputs(tmp_path / "out")
+    second = build([corpus], tmp_path / "out", nlp=nlp, curation="", progress=False)
+    assert (first.extracted, second.extracted) == (6, 0)
+    assert outputs(tmp_path / "out") == before
+    assert cache_path(tmp_path / "out").is_file()
+
+
+def test_graph_settings_need_no_nlp(tmp_path, nlp):
+    corpus = make_corpus(tmp_path / "c", 4)
+    build([corpus], tmp_path / "out", nlp=nlp, curation="", progress=False)
+    again = build([corpus], tmp_path / "out", nlp=nlp, curation="", progress=False,
+                  window="document", weight="npmi", top=5)
+    assert again.extracted == 0 and again.graph.graph["window"] == "document"
+    other_types = build([corpus], tmp_path / "out", curation="", progress=False,
+                        types=("PER",))
+    assert other_types.extracted == 4  # extraction settings are part of the key
+
+
+def test_added_changed_and_removed_documents(tmp_path, nlp):
+    corpus = make_corpus(tmp_path / "c", 5)
+    run = lambda: build([corpus], tmp_path / "out", nlp=nlp, curation="", progress=False)  # noqa: E731
+    run()
+    (corpus / "new.txt").write_text("Angela Merkel a reçu Emmanuel Macron à Berlin.",
+                                    encoding="utf-8")
+    added = run()
+    assert added.extracted == 1
+    assert {"Angela Merkel", "Berlin"} <= {d["label"] for _, d in added.graph.nodes(data=True)}
+    (corpus / "new.txt").write_text("Olaf Scholz a reçu Emmanuel Macron à Berlin.",
+                                    encoding="utf-8")
+    changed = run()
+    labels = {d["label"] for _, d in changed.graph.nodes(data=True)}
+    assert changed.extracted == 1 and "Olaf Scholz" in labels and "Angela Merkel" not in labels
+    (corpus / "new.txt").unlink()
+    removed = run()
+    labels = {d["label"] for _, d in removed.graph.nodes(data=True)}
+    assert removed.extracted == 0 and "Olaf Scholz" not in labels
+    assert removed.documents == 5
+    assert len(MentionCache(cache_path(tmp_path / "out"))) == 5  # stale entries dropped
+
+
+def test_no_cache_and_cache_commands(tmp_path, nlp, capsys):
+    corpus = make_corpus(tmp_path / "c", 3)
+    build([corpus], tmp_path / "out", nlp=nlp, curation="", progress=False, cache=False)
+    assert not cache_path(tmp_path / "out").exists()
+    build([corpus], tmp_path / "out", nlp=nlp, curation="", progress=False)
+    assert main(["cache", "info", "--out", str(tmp_path / "out")]) == 0
+    assert "3 documents" in capsys.readouterr().out
+    assert main(["cache", "clear", "--out", str(tmp_path / "out")]) == 0
+    assert not cache_path(tmp_path / "out").exists()
+    assert main(["cache", "clear", "--out", str(tmp_path / "out")]) == 0
+    assert "no cache" in capsys.readouterr().out
+
+
+def test_unreadable_cache_is_replaced(tmp_path, nlp, caplog):
+    corpus = make_corpus(tmp_path / "c", 2)
+    (tmp_path / "out").mkdir()
+    cache_path(tmp_path / "out").write_bytes(b"this is not a database" * 100)
+    result = build([corpus], tmp_path / "out", nlp=nlp, curation="", progress=False)
+    assert result.extracted == 2
+    assert any("unreadable cache" in r.getMessage() for r in caplog.records)
+
+
+def cached_rows(path: Path) -> int:
+    try:
+        with sqlite3.connect(path) as db:
+            return db.execute("SELECT COUNT(*) FROM extractions").fetchone()[0]
+    except sqlite3.Error:
+        return 0
+
+
+def test_killed_run_resumes_to_the_same_outputs(tmp_path, nlp):
+    corpus = make_corpus(tmp_path / "c", 48, sentences_per_doc=12)
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "pipeline", "build", str(corpus), "--out", str(out), "-q",
+               "--no-curation", "--workers", "1", "--batch-size", "4"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               stdin=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while cached_rows(cache_path(out)) < 8 and process.poll() is None:
+        assert time.monotonic() < deadline, "the build never started caching"
+        time.sleep(0.05)
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    done = cached_rows(cache_path(out))
+    assert 8 <= done < 48, "the run was not killed part-way"
+    assert not (out / "graph.graphml").exists()
+
+    resumed = subprocess.run(command, capture_output=True, text=True, stdin=subprocess.DEVNULL)
+    assert resumed.returncode == 0, resumed.stderr
+    assert f"({done} from the cache)" in resumed.stdout
+    build([corpus], tmp_path / "clean", nlp=nlp, curation="", progress=False, cache=False)
+    assert outputs(out) == outputs(tmp_path / "clean")
+
+
+def test_two_workers_give_the_same_graph(tmp_path, nlp):
+    corpus = make_corpus(tmp_path / "c", 24)
+    build([corpus], tmp_path / "one", nlp=nlp, curation="", progress=False)
+    pooled = build([corpus], tmp_path / "two", curation="", progress=False, workers=2,
+                   batch_size=4)
+    assert pooled.extracted == 24
+    assert outputs(tmp_path / "one") == outputs(tmp_path / "two")
+
+
+def test_dask_engine_matches_the_local_engine(tmp_path, nlp):
+    """The seed corpus and a dev file (a synthetic corpus when ../shared/data is absent)
+    on a LocalCluster of two worker processes."""
+    pytest.importorskip("dask.distributed")
+    dev_file = SHARED_DATA / "dev" / "hipe2020-dev-fr.jsonl"
+    other = dev_file if dev_file.is_file() else make_corpus(tmp_path / "c", 12)
+    local = build([CORPUS, other], tmp_path / "local", nlp=nlp, curation="", progress=False)
+    dask = build([CORPUS, other], tmp_path / "dask", curation="", progress=False,
+                 engine="dask", workers=2, batch_size=8)
+    assert dask.extracted == local.extracted == local.documents > 2
+    assert outputs(tmp_path / "local") == outputs(tmp_path / "dask")
