@@ -23,6 +23,7 @@ def make_clean_mentions(nlp: Language, name: str, labels: list[str]):
 
     def clean_mentions(doc: Doc) -> Doc:
         mentions = []
+        text = doc.text  # Doc.text joins every token: once per document, not per entity
         for ent in doc.ents:
             if ent.label_ not in wanted:
                 continue
@@ -32,7 +33,7 @@ def make_clean_mentions(nlp: Language, name: str, labels: list[str]):
             elif kept is None:
                 continue
             start, end = ent.start_char + kept[0], ent.start_char + kept[1]
-            name = ent.ent_id_ or " ".join(doc.text[start:end].split())
+            name = ent.ent_id_ or " ".join(text[start:end].split())
             mentions.append(Mention(start, end, ent.label_, name))
         doc._.mentions = mentions
         return doc
@@ -44,8 +45,9 @@ def make_clean_mentions(nlp: Language, name: str, labels: list[str]):
 def consistent_mentions(doc: Doc) -> Doc:
     """Drop names the text also uses as common words, find the occurrences of recognised
     names the model missed, and give each name its majority type in the document."""
-    mentions = drop_common_words(doc._.mentions or [], doc.text)
-    doc._.mentions = majority_types(propagate(mentions, doc.text))
+    text = doc.text
+    mentions = drop_common_words(doc._.mentions or [], text)
+    doc._.mentions = majority_types(propagate(mentions, text))
     return doc
 
 
@@ -56,9 +58,10 @@ def make_curate_mentions(nlp: Language, name: str, ignore: list[str], types: dic
 
     def curate_mentions(doc: Doc) -> Doc:
         kept = []
+        text = doc.text
         for mention in doc._.mentions or []:
             key = fold(mention.name)
-            if key in ignored or fold(doc.text[mention.start:mention.end]) in ignored:
+            if key in ignored or fold(text[mention.start:mention.end]) in ignored:
                 continue
             kept.append(mention._replace(label=types.get(key, mention.label)))
         doc._.mentions = kept

@@ -41,7 +41,7 @@ def is_common_word(name: str, lowercase_words: set[str]) -> bool:
 
 def drop_common_words(mentions: Sequence[Mention], text: str) -> list[Mention]:
     """Remove one-word places and organisations that the text also uses in lower case."""
-    lowercase_words = {fold(w) for w in _LOWERCASE_WORD.findall(text)}
+    lowercase_words = {fold(w) for w in set(_LOWERCASE_WORD.findall(text))}
     return [m for m in mentions
             if m.label == "PER" or not is_common_word(m.name, lowercase_words)]
 
@@ -54,17 +54,20 @@ def propagate(mentions: Sequence[Mention], text: str, *, min_length: int = 3) ->
     >>> [(m.start, m.name) for m in propagate([Mention(0, 5, "LOC", "Berne")], text)]
     [(0, 'Berne'), (27, 'Berne')]
     """
+    names = {m.name: m.label for m in mentions
+             if len(m.name) >= min_length and fold(m.name) not in FUNCTION_WORDS}
+    if not names:
+        return sorted(mentions)
+    # One pass over the text for all names, longest first so that "Berne" does not take
+    # the start of "Berne-Ouest".
+    alternatives = "|".join(re.escape(n) for n in sorted(names, key=lambda n: (-len(n), n)))
     taken = [(m.start, m.end) for m in mentions]
     found = list(mentions)
-    names = {m.name: m.label for m in mentions}
-    for name, label in names.items():
-        if len(name) < min_length or fold(name) in FUNCTION_WORDS:
-            continue
-        for match in re.finditer(rf"(?<![\w']){re.escape(name)}(?![\w'])", text):
-            start, end = match.span()
-            if not any(start < e and s < end for s, e in taken):
-                found.append(Mention(start, end, label, name))
-                taken.append((start, end))
+    for match in re.finditer(rf"(?<![\w'])(?:{alternatives})(?![\w'])", text):
+        start, end = match.span()
+        if not any(start < e and s < end for s, e in taken):
+            found.append(Mention(start, end, names[match.group()], match.group()))
+            taken.append((start, end))
     return sorted(found)
 
 
