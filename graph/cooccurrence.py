@@ -138,7 +138,7 @@ def cooccurrence_graph(records: Iterable[DocRecord], table: EntityTable, *,
     dates_of: dict[str, set[str]] = defaultdict(set)
     pairs: dict[tuple[str, str], _Pair] = defaultdict(_Pair)
     for index, record in enumerate(records):
-        mentions = [(table.id_of(m.name), m) for m in record.mentions]
+        mentions = [(table.entity_of(m), m) for m in record.mentions]
         mentions = [(entity_id, m) for entity_id, m in mentions if entity_id is not None]
         for entity_id, _ in mentions:
             documents_of[entity_id].add(index)

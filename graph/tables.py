@@ -74,6 +74,6 @@ def write_mentions_csv(records: Iterable[DocRecord], table: EntityTable,
     _write_rows(path, MENTION_COLUMNS, (
         {"doc_id": record.id, "date": record.date or "", "start": record.offset + m.start,
          "end": record.offset + m.end, "text": m.text, "label": m.label,
-         "entity_id": table.id_of(m.name)}
-        for record in records for m in record.mentions
+         "entity_id": table.entity_of(m)}
+        for record in records for m in record.mentions if table.entity_of(m) is not None
     ))

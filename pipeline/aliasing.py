@@ -21,6 +21,21 @@ class Mention(NamedTuple):
     end: int
     label: str
     name: str
+    # One sentence-initial word that French also uses as a common word ("Avoine",
+    # "Libéré"): its capital proves nothing. See `mark_common_words`.
+    common: bool = False
+    # The name the mention gives itself when `name` is the full name it was resolved to
+    # in its document ("Grandet" resolved to "Eugénie Grandet"); "" when not resolved.
+    # The corpus has the last word (see `entities.build_entities`).
+    own: str = ""
+    cue: str = ""  # the type the words in front say it has (see `cleaning.context_cue`)
+
+
+def is_titled(name: str) -> bool:
+    """A name kept with its feminine title ("Mme Grandet", see `cleaning.person_title`):
+    never the full name a surname stands for."""
+    parts = name.split(" ", 1)
+    return len(parts) == 2 and parts[0] in ("Mme", "Mlle")
 
 
 def alias_in_document(mentions: Sequence[Mention]) -> list[Mention]:
@@ -40,20 +55,22 @@ def alias_in_document(mentions: Sequence[Mention]) -> list[Mention]:
     full_names: dict[str, Counter[str]] = defaultdict(Counter)
     for mention in mentions:
         key = fold(mention.name)
-        if mention.label == "PER" and len(key.split()) > 1:
+        if mention.label == "PER" and len(key.split()) > 1 and not is_titled(mention.name):
             full_names[key][mention.name] += 1
 
     resolved = []
     for mention in mentions:
-        words = fold(mention.name).split()
+        # "Mme Merkel" may stand for "Angela Merkel": match on the name after the title.
+        own = mention.name.split(" ", 1)[1] if is_titled(mention.name) else mention.name
+        words = fold(own).split()
         key = " ".join(words)
-        if key not in full_names:
+        if key not in full_names and words:
             candidates = [
                 full for full in full_names
                 if len(full.split()) > len(words) and full.split()[-len(words):] == words
             ]
             if len(candidates) == 1:
                 surface = full_names[candidates[0]].most_common(1)[0][0]
-                mention = mention._replace(label="PER", name=surface)
+                mention = mention._replace(label="PER", name=surface, own=mention.name)
         resolved.append(mention)
     return resolved

@@ -207,16 +207,16 @@ def build(paths: Iterable[str | Path], out_dir: str | Path | None = None,
         if out_dir and settings.cache:
             cache.keep_only(item.key for item in index)
 
-    counts = {"words": 0, "mentions": 0}
+    counts = {"words": 0}
 
     def counted(records: Iterator[DocRecord]) -> Iterator[DocRecord]:
         for record in records:
             counts["words"] += record.words
-            counts["mentions"] += len(record.mentions)
             yield record
 
     with stage("entities"):
         table = build_entities(counted(records_of(index, cache)))
+        counts["mentions"] = sum(entity.mentions for entity in table.entities.values())
     with stage("graph"):
         graph = cooccurrence_graph(records_of(index, cache), table, window=settings.window,
                                    weight=settings.weight, evidence=settings.evidence)

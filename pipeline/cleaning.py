@@ -28,6 +28,10 @@ _TITLE_WORDS = (
     r"|marquise|sir|lord|lady|chancelier|chancelière|premier ministre"
 )
 _TITLE = re.compile(rf"(?:{_TITLE_WORDS})(?:\s+|(?<=\.)(?=\w))", re.IGNORECASE)
+# Honorifics that say the bearer is a person, and whether a woman.
+_HONORIFIC = re.compile(r"(?:(m|mm|mr|mrs|monsieur|messieurs)\b\.?|(mme|mmes|mlle|mlles|madame"
+                        r"|mesdames|mademoiselle)\b\.?)\s*\Z", re.IGNORECASE)
+_UNMARRIED = ("mlle", "mlles", "mademoiselle")
 
 # Words that are never a name on their own, whatever their case.
 FUNCTION_WORDS = frozenset(
@@ -104,6 +108,50 @@ def clean_span(text: str, label: str) -> tuple[int, int] | None:
             break
     name = text[start:end]
     return (start, end) if is_name(name) else None
+
+
+def person_title(before: str) -> str | None:
+    """The honorific that `before` (the text just in front of a name) ends with: "M." for
+    a man, "Mme" or "Mlle" for a woman, None when there is none.
+
+    >>> person_title("selon M. "), person_title("chez madame "), person_title("la ")
+    ('M.', 'Mme', None)
+    """
+    match = _HONORIFIC.search(before[-16:])
+    if not match:
+        return None
+    if match.group(1):
+        return "M."
+    return "Mlle" if match.group(2).lower() in _UNMARRIED else "Mme"
+
+
+# Words in front of a name that say what it names: "la société X", "le parti X".
+_ORGANISATION_CUE = re.compile(
+    r"\b(?:la\s+(?:société|firme|banque|compagnie|chaîne|fondation|marque|start-up)"
+    r"|le\s+(?:groupe|constructeur|parti|journal|quotidien|club|cabinet|fonds|syndicat)"
+    r"|l'(?:entreprise|agence|association|organisation|équipe))\s+\Z", re.IGNORECASE)
+
+
+def context_cue(before: str) -> str | None:
+    """The type that the words in front of a name give it: PER after an honorific, ORG
+    after "la société", "le groupe"..., None otherwise.
+
+    >>> context_cue("selon M. "), context_cue("chez le constructeur "), context_cue("à ")
+    ('PER', 'ORG', None)
+    """
+    if person_title(before):
+        return "PER"
+    return "ORG" if _ORGANISATION_CUE.search(before[-40:]) else None
+
+
+def starts_with_honorific(text: str) -> bool:
+    """True when `text` begins with "M.", "Mme", "Monsieur"...
+
+    >>> starts_with_honorific("M. Homais"), starts_with_honorific("Mâcon")
+    (True, False)
+    """
+    match = _TITLE.match(text)
+    return bool(match) and person_title(match.group(0)) is not None
 
 
 def is_name(name: str) -> bool:

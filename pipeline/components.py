@@ -9,8 +9,15 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipeline.aliasing import Mention, alias_in_document
-from pipeline.cleaning import clean_span, fold
+from pipeline.cleaning import (
+    clean_span,
+    context_cue,
+    fold,
+    person_title,
+    starts_with_honorific,
+)
 from pipeline.consistency import drop_common_words, majority_types, propagate
+from pipeline.lexicon import is_common_start, load_lexicon
 
 if not Doc.has_extension("mentions"):
     Doc.set_extension("mentions", default=None)
@@ -27,14 +34,26 @@ def make_clean_mentions(nlp: Language, name: str, labels: list[str]):
         for ent in doc.ents:
             if ent.label_ not in wanted:
                 continue
-            kept = clean_span(ent.text, ent.label_)
+            # "M. Homais" tagged LOC: trim the title as for a person (it becomes one below).
+            kept = clean_span(ent.text, "PER" if starts_with_honorific(ent.text)
+                              else ent.label_)
             if ent.ent_id_:  # found by the curation file's ruler: trust it, name it
                 kept = kept or (0, len(ent.text))
             elif kept is None:
                 continue
             start, end = ent.start_char + kept[0], ent.start_char + kept[1]
             name = ent.ent_id_ or " ".join(text[start:end].split())
-            mentions.append(Mention(start, end, ent.label_, name))
+            label = ent.label_
+            before = text[max(0, start - 40):start]
+            title = person_title(before)
+            cue = "" if ent.ent_id_ else context_cue(before) or ""
+            if title and not ent.ent_id_ and "PER" in wanted:
+                # "M. Homais" is a person whatever the model says; "Mme Grandet" is not
+                # "M. Grandet": a woman's title stays in her name (not in her span).
+                label = "PER"
+                if title != "M." and " " not in name:
+                    name = f"{title} {name}"
+            mentions.append(Mention(start, end, label, name, cue=cue))
         doc._.mentions = mentions
         return doc
 
@@ -68,6 +87,23 @@ def make_curate_mentions(nlp: Language, name: str, ignore: list[str], types: dic
         return doc
 
     return curate_mentions
+
+
+@Language.factory("mark_common_words", default_config={"lexicon": ""})
+def make_mark_common_words(nlp: Language, name: str, lexicon: str):
+    """Flag each mention that is one word at the start of a sentence and also a French
+    common word (`Mention.common`); entities mentioned only that way are dropped when the
+    corpus is merged. `lexicon` is a spaCy lookups folder with the lemmatizer's tables."""
+    words = load_lexicon(lexicon)
+
+    def mark_common_words(doc: Doc) -> Doc:
+        text = doc.text
+        starts = [sentence.start_char for sentence in doc.sents]
+        doc._.mentions = [m._replace(common=True) if is_common_start(m, text, starts, words)
+                          else m for m in doc._.mentions or []]
+        return doc
+
+    return mark_common_words
 
 
 @Language.component("alias_mentions")

@@ -2,7 +2,9 @@
 
 Two mentions are the same entity when their resolved names fold to the same key
 (case, accents, hyphens and spacing ignored). An entity's label is its most frequent
-name, its type the majority of its mentions' labels, its id a slug of both.
+name, its type the majority of its mentions' labels, its id a slug of both. A name the
+corpus only ever gives as a capitalised common word opening a sentence ("Avoine",
+"Libéré", see `pipeline.lexicon`) makes no entity.
 """
 
 from __future__ import annotations
@@ -13,10 +15,13 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from pipeline.cleaning import fold
-from pipeline.extract import DocRecord
+from pipeline.aliasing import is_titled
+from pipeline.cleaning import PARTICLES, fold
+from pipeline.extract import DocRecord, RecordMention
 
 TYPE_ORDER = ("PER", "ORG", "LOC", "MISC")
+# How many of the model's votes one context cue ("M. X", "la société X") is worth.
+CUE_WEIGHT = 5
 _CAPITALISED_ARTICLE = re.compile(r"\A(?:le|la|les|l) (?=\S)")
 _LEADING_ARTICLE = re.compile(r"\A(?:les?|la|l')\s*(?=\S)", re.IGNORECASE)
 
@@ -38,10 +43,16 @@ class EntityTable:
 
     entities: dict[str, Entity]  # by id
     key_to_id: dict[str, str]
+    standalone: set[str] = field(default_factory=set)  # see `standalone`
 
     def id_of(self, name: str) -> str | None:
-        """The id of the entity a resolved name belongs to."""
+        """The id of the entity a name belongs to."""
         return self.key_to_id.get(fold(name))
+
+    def entity_of(self, mention: RecordMention) -> str | None:
+        """The id of a mention's entity (None for a mention that makes none)."""
+        own = fold(mention.own)
+        return self.key_to_id.get(own if own in self.standalone else fold(mention.name))
 
     def __len__(self) -> int:
         return len(self.entities)
@@ -81,10 +92,24 @@ def merge_article_variants(keys: Iterable[str]) -> dict[str, str]:
             if _CAPITALISED_ARTICLE.match(key) and _CAPITALISED_ARTICLE.sub("", key) in keys}
 
 
-def merge_partial_names(votes: dict[str, Counter[str]]) -> dict[str, str]:
+def is_full_name(written: str) -> bool:
+    """Capitalised words (particles aside), no title: "Emma Bovary", "Charles de Gaulle";
+    not "Emma interrompît Charles" (a mis-cut mention) nor "Mme Bovary".
+
+    >>> is_full_name("Charles de Gaulle"), is_full_name("Emma interrompît Charles")
+    (True, False)
+    """
+    words = written.split()
+    return not is_titled(written) and all(
+        w[0].isupper() or w.lower() in PARTICLES or w.lower().startswith("d'") for w in words)
+
+
+def merge_partial_names(votes: dict[str, Counter[str]],
+                        names: dict[str, Counter[str]] | None = None) -> dict[str, str]:
     """Map a one-word person name to the one longer person name in the corpus that starts
     or ends with it ("Emma" -> "Emma Bovary"); leave it when there are several
-    ("Bovary": Emma or Charles?). Keys are folded names, `votes` their type votes.
+    ("Bovary": Emma or Charles?). Keys are folded names, `votes` their type votes, `names`
+    how they are written (a longer name must be a full name, see `is_full_name`).
 
     >>> per = Counter({"PER": 1})
     >>> merge_partial_names({"emma": per, "emma bovary": per, "charles bovary": per,
@@ -97,15 +122,43 @@ def merge_partial_names(votes: dict[str, Counter[str]]) -> dict[str, str]:
     by_word: dict[str, set[str]] = defaultdict(set)
     for key in votes:
         words = key.split()
-        if len(words) > 1 and is_person(key):
+        written = names[key].most_common(1)[0][0] if names and names.get(key) else key.title()
+        if len(words) > 1 and is_person(key) and is_full_name(written):
             by_word[words[0]].add(key)
             by_word[words[-1]].add(key)
     return {key: next(iter(by_word[key])) for key in votes
             if " " not in key and is_person(key) and len(by_word.get(key, ())) == 1}
 
 
+@dataclass
+class _Group:
+    """The mentions sharing one (own name, resolved name) pair of folded keys."""
+
+    names: Counter[str] = field(default_factory=Counter)  # resolved names as written
+    own_names: Counter[str] = field(default_factory=Counter)  # own names as written
+    surfaces: Counter[str] = field(default_factory=Counter)
+    votes: Counter[str] = field(default_factory=Counter)
+    documents: set[str] = field(default_factory=set)
+    mentions: int = 0
+    named: bool = False  # met at least once where a capital means a name
+
+
+def standalone(alone: dict[str, set[str]], resolved: dict[str, set[str]]) -> set[str]:
+    """Short names that are names in their own right: documents use them without the full
+    name at least as often as with it. In a novel "Grandet" is the father even in a
+    chapter that names "Eugénie Grandet"; in the news "Musk" nearly always follows
+    "Elon Musk" in the same article.
+
+    >>> standalone({"grandet": {"c1", "c2", "c3"}, "musk": {"a9"}},
+    ...            {"grandet": {"c4", "c5"}, "musk": {"a1", "a2"}})
+    {'grandet'}
+    """
+    return {key for key, documents in resolved.items()
+            if len(alone.get(key, ())) >= len(documents)}
+
+
 def build_entities(records: Iterable[DocRecord]) -> EntityTable:
-    """Group the mentions of all records into entities.
+    """Group the mentions of all records into entities (one pass over the records).
 
     >>> from pipeline.extract import RecordMention as M
     >>> record = DocRecord("d1", None, None, None, "", 0, 5, [
@@ -117,22 +170,54 @@ def build_entities(records: Iterable[DocRecord]) -> EntityTable:
     >>> table.entities["chine-loc"].aliases
     ['Chine', 'La Chine']
     """
+    groups: dict[tuple[str, str], _Group] = defaultdict(_Group)
+    alone: dict[str, set[str]] = defaultdict(set)  # short name -> documents, unresolved
+    resolved: dict[str, set[str]] = defaultdict(set)  # short name -> documents, resolved
+    for record in records:
+        for mention in record.mentions:
+            own = fold(mention.own)
+            key = fold(mention.name)
+            group = groups[(own, key)]
+            group.names[mention.name] += 1
+            if own:
+                group.own_names[mention.own] += 1
+                resolved[own].add(record.id)
+            else:
+                alone[key].add(record.id)
+            group.surfaces[" ".join(mention.text.split())] += 1
+            group.mentions += 1
+            group.votes[mention.label] += 1
+            if mention.cue:  # "M. Homais", "la société X": context outweighs the model
+                group.votes[mention.cue] += CUE_WEIGHT
+            group.documents.add(record.id)
+            group.named = group.named or not mention.common
+
+    # Each group joins its own name when that is a name in its own right, else the full
+    # name its documents resolved it to.
+    trusted = standalone(alone, resolved)
     names: dict[str, Counter[str]] = defaultdict(Counter)
     surfaces: dict[str, Counter[str]] = defaultdict(Counter)
     votes: dict[str, Counter[str]] = defaultdict(Counter)
     documents: dict[str, set[str]] = defaultdict(set)
-    for record in records:
-        for mention in record.mentions:
-            key = fold(mention.name)
-            names[key][mention.name] += 1
-            surfaces[key][" ".join(mention.text.split())] += 1
-            votes[key][mention.label] += 1
-            documents[key].add(record.id)
+    counts: Counter[str] = Counter()
+    named: set[str] = set()
+    for (own, key), group in groups.items():
+        if own in trusted:
+            key = own
+            names[key].update(group.own_names)
+        else:
+            names[key].update(group.names)
+        surfaces[key].update(group.surfaces)
+        votes[key].update(group.votes)
+        documents[key] |= group.documents
+        counts[key] += group.mentions
+        if group.named:
+            named.add(key)
 
     # "La Chine" is "Chine"; "Emma" is "Emma Bovary" (its names then only count as aliases,
     # so the label stays the full name).
     redirect = merge_article_variants(names)
-    partial = {old: new for old, new in merge_partial_names(votes).items()
+    partial = {old: new for old, new in merge_partial_names(votes, names).items()
                if old not in redirect and new not in redirect}
     for old, new in [*redirect.items(), *partial.items()]:
         for name, count in names.pop(old).items():
@@ -141,11 +226,16 @@ def build_entities(records: Iterable[DocRecord]) -> EntityTable:
         surfaces[new].update(surfaces.pop(old))
         votes[new].update(votes.pop(old))
         documents[new] |= documents.pop(old)
+        counts[new] += counts.pop(old)
+        if old in named:
+            named.add(new)
     redirect.update(partial)
 
     entities: dict[str, Entity] = {}
     key_to_id: dict[str, str] = {}
     for key in sorted(names):
+        if key not in named:  # only ever a capitalised common word opening a sentence
+            continue
         label = _preferred(names[key])
         entity_type = _vote(votes[key])
         base = slugify(f"{label} {entity_type}") or f"entity-{len(entities)}"
@@ -155,11 +245,12 @@ def build_entities(records: Iterable[DocRecord]) -> EntityTable:
             entity_id = f"{base}-{n}"
         entities[entity_id] = Entity(
             id=entity_id, label=label, type=entity_type,
-            mentions=sum(votes[key].values()), documents=len(documents[key]),
+            mentions=counts[key], documents=len(documents[key]),
             aliases=[surface for surface, _ in surfaces[key].most_common()],
             type_votes=dict(votes[key]),
         )
         key_to_id[key] = entity_id
     for old, new in redirect.items():
-        key_to_id[old] = key_to_id[new]
-    return EntityTable(entities=entities, key_to_id=key_to_id)
+        if new in key_to_id:
+            key_to_id[old] = key_to_id[new]
+    return EntityTable(entities=entities, key_to_id=key_to_id, standalone=trusted)

@@ -48,9 +48,10 @@ def predictions(gold: list[GoldDocument], nlp: Language, *, progress: bool = Fal
                         desc="documents", unit="doc", disable=not progress, leave=False))
     table = build_entities(records)
     for record in records:
-        entity_ids = [table.id_of(m.name) for m in record.mentions]
-        yield ([Span(m.start, m.end, table.entities[entity_id].type)
-                for m, entity_id in zip(record.mentions, entity_ids, strict=True)], entity_ids)
+        resolved = [(m, table.entity_of(m)) for m in record.mentions]
+        resolved = [(m, entity_id) for m, entity_id in resolved if entity_id is not None]
+        yield ([Span(m.start, m.end, table.entities[entity_id].type) for m, entity_id in resolved],
+               [entity_id for _, entity_id in resolved])
 
 
 def raw_predictions(gold: list[GoldDocument], nlp: Language, *,

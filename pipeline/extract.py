@@ -36,6 +36,9 @@ class RecordMention(NamedTuple):
     sentence: int
     paragraph: int = 0
     token: int = 0  # index of the mention's first token, for token windows
+    common: bool = False  # see `pipeline.aliasing.Mention.common`
+    own: str = ""  # see `pipeline.aliasing.Mention.own`
+    cue: str = ""  # see `pipeline.aliasing.Mention.cue`
 
 
 @dataclass
@@ -103,7 +106,7 @@ def to_extraction(doc: Doc, text: str) -> Extraction:
     mentions = [
         RecordMention(m.start, m.end, text[m.start:m.end], m.label, m.name,
                       _index(sentence_starts, m.start), _index(paragraph_starts, m.start),
-                      _index(token_starts, m.start))
+                      _index(token_starts, m.start), m.common, m.own, m.cue)
         for m in doc._.mentions
     ]
     sentences = {}

@@ -10,6 +10,7 @@ from thinc.api import Config
 
 import pipeline.components  # noqa: F401  (registers the component factories)
 from pipeline.curation import Curation
+from pipeline.lexicon import lexicon_folder
 from pipeline.normalize import normalize_typography
 from pipeline.settings import DEFAULT_MODEL, ModelError
 
@@ -24,9 +25,13 @@ def _needed_components(nlp_config: Config) -> set[str]:
     return needed
 
 
+def _model_path(model: str) -> Path:
+    return spacy.util.get_package_path(model) if spacy.util.is_package(model) else Path(model)
+
+
 def _model_config(model: str) -> Config:
     """Read a model's config without loading its weights (package name or folder)."""
-    path = spacy.util.get_package_path(model) if spacy.util.is_package(model) else Path(model)
+    path = _model_path(model)
     for candidate in [path / "config.cfg", *sorted(path.glob("*/config.cfg"))]:
         if candidate.is_file():
             return spacy.util.load_config(candidate)
@@ -41,7 +46,8 @@ def load_nlp(model: str = DEFAULT_MODEL, *, labels: tuple[str, ...] = ("PER", "O
 
     >>> nlp = load_nlp()                                     # doctest: +SKIP
     >>> nlp.pipe_names                                       # doctest: +SKIP
-    ['ner', 'sentencizer', 'clean_mentions', 'consistent_mentions', 'alias_mentions']
+    ['ner', 'sentencizer', 'clean_mentions', 'consistent_mentions', 'alias_mentions',
+     'mark_common_words']
     """
     config = _model_config(model)
     if "ner" not in config["components"]:
@@ -63,4 +69,7 @@ def load_nlp(model: str = DEFAULT_MODEL, *, labels: tuple[str, ...] = ("PER", "O
         nlp.add_pipe("curate_mentions", config={"ignore": sorted(curation.ignore),
                                                 "types": dict(curation.types)})
     nlp.add_pipe("alias_mentions")
+    lexicon = lexicon_folder(_model_path(model))
+    if lexicon:  # models without a lemmatizer go without this check
+        nlp.add_pipe("mark_common_words", config={"lexicon": lexicon})
     return nlp

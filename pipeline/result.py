@@ -182,8 +182,9 @@ class Result:
         if self.records is not None and self.table is not None:
             rows = [{"doc_id": record.id, "date": record.date or "",
                      "start": record.offset + m.start, "end": record.offset + m.end,
-                     "text": m.text, "label": m.label, "entity_id": self.table.id_of(m.name)}
-                    for record in self.records() for m in record.mentions]
+                     "text": m.text, "label": m.label, "entity_id": self.table.entity_of(m)}
+                    for record in self.records() for m in record.mentions
+                    if self.table.entity_of(m) is not None]
             return pandas.DataFrame(rows, columns=["doc_id", "date", "start", "end", "text",
                                                    "label", "entity_id"])
         if self.out_dir is None:
