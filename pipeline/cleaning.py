@@ -29,8 +29,10 @@ _TITLE_WORDS = (
 )
 _TITLE = re.compile(rf"(?:{_TITLE_WORDS})(?:\s+|(?<=\.)(?=\w))", re.IGNORECASE)
 # Honorifics that say the bearer is a person, and whether a woman.
-_HONORIFIC = re.compile(r"(?:(m|mm|mr|mrs|monsieur|messieurs)\b\.?|(mme|mmes|mlle|mlles|madame"
-                        r"|mesdames|mademoiselle)\b\.?)\s*\Z", re.IGNORECASE)
+# (A particle may follow: "madame des Grassins", "M. de Villèle".)
+_HONORIFIC = re.compile(r"\b(?:(m|mm|mr|mrs|monsieur|messieurs)\b\.?|(mme|mmes|mlle|mlles|madame"
+                        r"|mesdames|mademoiselle)\b\.?)\s*(?:(?:de\s+la|de|du|des)\s+|d')?\Z",
+                        re.IGNORECASE)
 _UNMARRIED = ("mlle", "mlles", "mademoiselle")
 
 # Words that are never a name on their own, whatever their case.
@@ -114,7 +116,7 @@ def person_title(before: str) -> str | None:
     """The honorific that `before` (the text just in front of a name) ends with: "M." for
     a man, "Mme" or "Mlle" for a woman, None when there is none.
 
-    >>> person_title("selon M. "), person_title("chez madame "), person_title("la ")
+    >>> person_title("selon M. "), person_title("chez madame des "), person_title("la ")
     ('M.', 'Mme', None)
     """
     match = _HONORIFIC.search(before[-16:])
@@ -132,14 +134,26 @@ _ORGANISATION_CUE = re.compile(
     r"|l'(?:entreprise|agence|association|organisation|équipe))\s+\Z", re.IGNORECASE)
 
 
-def context_cue(before: str) -> str | None:
-    """The type that the words in front of a name give it: PER after an honorific, ORG
-    after "la société", "le groupe"..., None otherwise.
+# Narrative speech verbs around a name: "dit Eugénie", "Eugénie répondit". (Not "affirme",
+# "estime": in the news, countries and companies affirm and estimate too.)
+_SPEECH = (r"(?:dit|disait|répondit|demanda|reprit|ajouta|murmura|cria|s'écria|répliqua"
+           r"|pensa|balbutia|soupira)")
+_SPEECH_BEFORE = re.compile(rf"(?:^|[,;:!?»—–-])\s*{_SPEECH}\s+\Z", re.IGNORECASE)
+_SPEECH_AFTER = re.compile(rf"\A\s+{_SPEECH}\b", re.IGNORECASE)
+
+
+def context_cue(before: str, after: str = "") -> str | None:
+    """The type that the words around a name give it: PER after an honorific or next to a
+    speech verb ("», dit X", "X répondit"), ORG after "la société", "le groupe"...; None
+    otherwise.
 
     >>> context_cue("selon M. "), context_cue("chez le constructeur "), context_cue("à ")
     ('PER', 'ORG', None)
+    >>> context_cue("« Oui », dit "), context_cue("", " répondit-elle")
+    ('PER', 'PER')
     """
-    if person_title(before):
+    if person_title(before) or _SPEECH_BEFORE.search(before[-40:]) \
+            or _SPEECH_AFTER.match(after):
         return "PER"
     return "ORG" if _ORGANISATION_CUE.search(before[-40:]) else None
 

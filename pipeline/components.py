@@ -46,7 +46,7 @@ def make_clean_mentions(nlp: Language, name: str, labels: list[str]):
             label = ent.label_
             before = text[max(0, start - 40):start]
             title = person_title(before)
-            cue = "" if ent.ent_id_ else context_cue(before) or ""
+            cue = "" if ent.ent_id_ else context_cue(before, text[end:end + 30]) or ""
             if title and not ent.ent_id_ and "PER" in wanted:
                 # "M. Homais" is a person whatever the model says; "Mme Grandet" is not
                 # "M. Grandet": a woman's title stays in her name (not in her span).

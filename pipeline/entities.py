@@ -126,8 +126,13 @@ def merge_partial_names(votes: dict[str, Counter[str]],
         if len(words) > 1 and is_person(key) and is_full_name(written):
             by_word[words[0]].add(key)
             by_word[words[-1]].add(key)
+    # "Walter" next to "Mme Walter" is M. Walter, not "Suzanne Walter": a surname that
+    # names a family stays apart from the one full name the corpus gives for it.
+    families = {key.split(" ", 1)[1] for key in votes
+                if key.startswith(("mme ", "mlle ")) and " " not in key.split(" ", 1)[1]}
     return {key: next(iter(by_word[key])) for key in votes
-            if " " not in key and is_person(key) and len(by_word.get(key, ())) == 1}
+            if " " not in key and is_person(key) and len(by_word.get(key, ())) == 1
+            and not (key in families and next(iter(by_word[key])).split()[-1] == key)}
 
 
 @dataclass
