@@ -52,6 +52,17 @@ FUNCTION_WORDS = frozenset(
 # Lower-case words that may start a name: "de Gaulle", "van Gogh", "von Braun".
 PARTICLES = frozenset("de d du des von van der den ten ter di da del della dos al el ben ibn"
                       .split())
+# Lower-case generic nouns that begin French place and institution names: "mer Noire",
+# "lac Léman", "canton de Vaud", "musée du Louvre", "université de Genève".
+GENERIC_HEADS = frozenset(
+    """
+    océan mer lac île îles golfe baie détroit canal cap rivière fleuve mont monts massif
+    plateau vallée col désert forêt bois parc jardin musée château palais cathédrale église
+    abbaye basilique université lycée collège institut royaume empire république province
+    région département canton comté duché principauté archipel péninsule presqu'île
+    boulevard avenue rue place quai pont gare aéroport port pyramide ordre stade hôpital
+    """.split()
+)
 _ROMAN_NUMERAL = re.compile(r"\A[IVXLCDM]+\.?\Z")
 
 _ABBREVIATION_END = re.compile(r"(?:\b\w\.)+\Z")
@@ -170,13 +181,16 @@ def starts_with_honorific(text: str) -> bool:
 
 def is_name(name: str) -> bool:
     """False for what cannot be a name: one character, no letter, no capital letter, a
-    lower-case start (but for particles: "de Gaulle"), a roman numeral, OCR debris (more
+    lower-case start (but for particles, "de Gaulle", and generic heads, "mer Noire"), a
+    roman numeral, OCR debris (more
     symbols than letters), or only function words, weekdays and months.
 
     >>> is_name("Chine"), is_name("C"), is_name("2019"), is_name("industrie"), is_name("Cela")
     (True, False, False, False, False)
     >>> is_name("plan Marshall"), is_name("de Gaulle"), is_name("III"), is_name("k/%$#")
     (False, True, False, False)
+    >>> is_name("mer Noire"), is_name("canton de Vaud"), is_name("mer")
+    (True, True, False)
     """
     if len(name) < 2 or not any(c.isupper() for c in name):
         return False
@@ -184,7 +198,8 @@ def is_name(name: str) -> bool:
     if letters < 2 or letters < 0.5 * len(name.replace(" ", "")):
         return False
     first_word = re.split(r"[\s']", name, maxsplit=1)[0]
-    if first_word.islower() and first_word not in PARTICLES:  # "eBay" is fine
+    if first_word.islower() and first_word not in PARTICLES \
+            and not (first_word in GENERIC_HEADS and " " in name):  # "eBay" is fine
         return False
     if _ROMAN_NUMERAL.match(name):
         return False

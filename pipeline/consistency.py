@@ -15,6 +15,7 @@ from pipeline.aliasing import Mention
 from pipeline.cleaning import FUNCTION_WORDS, fold
 
 _LOWERCASE_WORD = re.compile(r"(?<![\w'])[a-zà-öø-ÿœæ][\w-]*")
+_AFTER_EN = re.compile(r"\b[Ee]n\s+([A-ZÀ-ÖØ-Þ][\w-]*)")
 
 
 def _variants(word: str) -> set[str]:
@@ -40,10 +41,20 @@ def is_common_word(name: str, lowercase_words: set[str]) -> bool:
 
 
 def drop_common_words(mentions: Sequence[Mention], text: str) -> list[Mention]:
-    """Remove one-word places and organisations that the text also uses in lower case."""
+    """Remove one-word places and organisations that the text also uses in lower case,
+    unless the text also says "en X": that is a country ("en Suisse" next to "les
+    autorités suisses").
+
+    >>> text = "Les Suisses votent. Les autorités suisses et la Suisse. Il vit en Suisse."
+    >>> [m.name for m in drop_common_words([Mention(0, 11, "LOC", "Suisses"),
+    ...                                     Mention(44, 50, "LOC", "Suisse")], text)]
+    ['Suisse']
+    """
     lowercase_words = {fold(w) for w in set(_LOWERCASE_WORD.findall(text))}
+    countries = set(_AFTER_EN.findall(text))
     return [m for m in mentions
-            if m.label == "PER" or not is_common_word(m.name, lowercase_words)]
+            if m.label == "PER" or m.name in countries
+            or not is_common_word(m.name, lowercase_words)]
 
 
 def propagate(mentions: Sequence[Mention], text: str, *, min_length: int = 3) -> list[Mention]:
