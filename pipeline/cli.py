@@ -154,6 +154,9 @@ def parser() -> argparse.ArgumentParser:
     eval_cmd.add_argument("--baseline", action="store_true",
                           help="also score the model's bare NER output, mentions grouped by "
                                "lower-cased text, for comparison")
+    eval_cmd.add_argument("--skip-unannotated", action="store_true",
+                          help="leave out documents that have no gold mention of the scored "
+                               "types (unannotated articles)")
     eval_cmd.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     return main
 
@@ -167,9 +170,11 @@ def _eval(args: argparse.Namespace) -> int:
     progress = not args.quiet and sys.stderr.isatty()
     results = []
     for path in args.paths:
-        results += evaluate([path], nlp, types=args.types, progress=progress)
+        results += evaluate([path], nlp, types=args.types, progress=progress,
+                            skip_unannotated=args.skip_unannotated)
         if args.baseline:
-            results += evaluate([path], nlp, types=args.types, raw=True)
+            results += evaluate([path], nlp, types=args.types, raw=True,
+                                skip_unannotated=args.skip_unannotated)
     print(format_table(results))
     if args.json:
         with atomic_write(args.json) as file:

@@ -66,10 +66,17 @@ def raw_predictions(gold: list[GoldDocument], nlp: Language, *,
 
 
 def evaluate_file(path: Path, nlp: Language, *, types: tuple[str, ...] = ("PER", "ORG", "LOC"),
-                  raw: bool = False, progress: bool = False) -> dict:
+                  raw: bool = False, progress: bool = False,
+                  skip_unannotated: bool = False) -> dict:
     """Strict and fuzzy mention scores per type, and B-cubed merging scores, for one file.
-    With `raw`, score the model's bare NER output instead (the baseline)."""
+    With `raw`, score the model's bare NER output instead (the baseline). With
+    `skip_unannotated`, leave out documents without a single gold mention of `types`
+    (some gold files hold whole articles nobody annotated)."""
     gold = list(read_gold(path, types))
+    skipped = 0
+    if skip_unannotated:
+        kept = [g for g in gold if g.spans]
+        skipped, gold = len(gold) - len(kept), kept
     predicted_docs = (raw_predictions(gold, nlp, types=types) if raw
                       else predictions(gold, nlp, progress=progress))
     strict: dict[str, PRF] = {}
@@ -89,7 +96,8 @@ def evaluate_file(path: Path, nlp: Language, *, types: tuple[str, ...] = ("PER",
     precision, recall, f1 = bcubed(pairs)
     return {
         "file": str(path), "system": "raw model" if raw else "entity-graph",
-        "documents": len(gold), "words": sum(len(g.document.text.split()) for g in gold),
+        "documents": len(gold), "skipped_unannotated": skipped,
+        "words": sum(len(g.document.text.split()) for g in gold),
         "strict": {k: v.as_dict() for k, v in strict.items()},
         "fuzzy": {k: v.as_dict() for k, v in fuzzy.items()},
         "bcubed": {"precision": round(precision, 4), "recall": round(recall, 4),
@@ -99,9 +107,10 @@ def evaluate_file(path: Path, nlp: Language, *, types: tuple[str, ...] = ("PER",
 
 def evaluate(paths: list[str | Path], nlp: Language, *,
              types: tuple[str, ...] = ("PER", "ORG", "LOC"), raw: bool = False,
-             progress: bool = False) -> list[dict]:
+             progress: bool = False, skip_unannotated: bool = False) -> list[dict]:
     """Evaluate every gold file; raises `InputError` if one does not exist."""
-    return [evaluate_file(path, nlp, types=types, raw=raw, progress=progress)
+    return [evaluate_file(path, nlp, types=types, raw=raw, progress=progress,
+                          skip_unannotated=skip_unannotated)
             for path in check_paths(paths)]
 
 
@@ -111,8 +120,11 @@ def format_table(results: list[dict]) -> str:
     header = (f"{'file / type':<32} {'strict P':>8} {'R':>6} {'F1':>6}   "
               f"{'fuzzy P':>8} {'R':>6} {'F1':>6}   {'gold':>6}")
     for result in results:
+        skipped = (f", {result['skipped_unannotated']} without gold left out"
+                   if result.get("skipped_unannotated") else "")
         lines += ["", f"{Path(result['file']).name}  [{result['system']}]  "
-                      f"({result['documents']} documents, {result['words']:,} words)", header]
+                      f"({result['documents']} documents{skipped}, {result['words']:,} words)",
+                  header]
         for key in result["fuzzy"]:
             s, f = result["strict"][key], result["fuzzy"][key]
             lines.append(f"  {key:<30} {s['precision']:>8.3f} {s['recall']:>6.3f} {s['f1']:>6.3f}"

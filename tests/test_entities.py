@@ -65,3 +65,65 @@ def test_ids_are_slugs_and_unique():
     assert slugify("Zeng Yuqun PER") == "zeng-yuqun-per"
     table = build_entities([record("a", ("Paris", "LOC", 0), ("Paris!", "LOC", 0))])
     assert sorted(table.entities) == ["paris-loc", "paris-loc-2"]
+
+
+def mention(name, label="PER", *, own="", common=False, cue="", text=None):
+    return RecordMention(0, 1, text or own or name, label, name, 0, own=own, common=common,
+                         cue=cue)
+
+
+def doc(doc_id, *mentions):
+    return DocRecord(doc_id, None, None, None, "", 0, 10, list(mentions))
+
+
+def test_a_name_standing_alone_in_the_corpus_keeps_its_own_entity():
+    # "Grandet" is the father: used alone in three chapters, and only resolved to
+    # "Eugénie Grandet" in the one chapter that also names her.
+    records = [doc("c1", mention("Eugénie Grandet"), mention("Eugénie Grandet", own="Grandet")),
+               doc("c2", mention("Grandet")), doc("c3", mention("Grandet")),
+               doc("c4", mention("Grandet"), mention("Charles Grandet"))]
+    table = build_entities(records)
+    assert table.entity_of(records[0].mentions[1]) == "grandet-per"
+    assert table.entities["grandet-per"].mentions == 4
+    assert table.entities["eugenie-grandet-per"].mentions == 1
+
+
+def test_a_surname_that_follows_its_full_name_joins_it():
+    # News: "Musk" is resolved to "Elon Musk" in most articles; alone in one.
+    records = [doc("a1", mention("Elon Musk"), mention("Elon Musk", own="Musk")),
+               doc("a2", mention("Elon Musk"), mention("Elon Musk", own="Musk")),
+               doc("a3", mention("Musk"))]
+    table = build_entities(records)
+    assert {table.entity_of(m) for r in records for m in r.mentions} == {"elon-musk-per"}
+
+
+def test_a_married_title_makes_its_own_person_and_keeps_the_family_apart():
+    records = [doc("c1", mention("Suzanne Walter"), mention("Walter"), mention("Walter"),
+                   mention("Mme Walter", text="Walter"))]
+    table = build_entities(records)
+    ids = [table.entity_of(m) for m in records[0].mentions]
+    assert ids == ["suzanne-walter-per", "walter-per", "walter-per", "mme-walter-per"]
+    assert table.entities["mme-walter-per"].label == "Mme Walter"
+
+
+def test_context_cues_outweigh_the_model_in_the_type_vote():
+    records = [doc("c1", *[mention("Homais", "LOC")] * 6, mention("Homais", "PER", cue="PER"))]
+    [entity] = build_entities(records).entities.values()
+    assert (entity.type, entity.mentions) == ("PER", 7)
+
+
+def test_names_only_ever_seen_as_sentence_initial_common_words_make_no_entity():
+    records = [doc("m1", mention("Avoine", "LOC", common=True)),
+               doc("m2", mention("Avoine", "LOC", common=True), mention("Paris", "LOC"))]
+    table = build_entities(records)
+    assert sorted(table.entities) == ["paris-loc"]
+    assert table.entity_of(records[0].mentions[0]) is None
+    records.append(doc("m3", mention("Avoine", "LOC")))  # once used as a name: kept
+    assert "avoine-loc" in build_entities(records).entities
+
+
+def test_partial_merge_needs_a_real_full_name():
+    records = [doc("c1", mention("Emma interrompît Charles"), mention("Emma"),
+                   mention("Emma"))]
+    table = build_entities(records)
+    assert table.entity_of(records[0].mentions[1]) == "emma-per"

