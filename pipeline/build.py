@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import logging
 import math
+import multiprocessing
 import time
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -137,16 +139,47 @@ def write_outputs(result: Result, out_dir: str | Path, settings: Settings | None
     outputs = {name: out / name for name in OUTPUT_FILES}
     graph = result.graph
     corpus = {"documents": result.documents, "words": result.words}
-    write_html(graph, outputs["graph.html"], corpus=corpus, max_nodes=settings.html_max_nodes)
-    write_graphml(graph, outputs["graph.graphml"])
-    write_gexf(graph, outputs["graph.gexf"])
-    write_json(graph, outputs["graph.json"])
+    # networkx's GEXF writer is the slowest output: on a large graph a forked process
+    # writes it (the graph is shared, not copied) while this one writes the others.
+    with _writing_aside(write_gexf, graph, outputs["graph.gexf"]):
+        write_html(graph, outputs["graph.html"], corpus=corpus,
+                   max_nodes=settings.html_max_nodes)
+        write_graphml(graph, outputs["graph.graphml"])
+        write_json(graph, outputs["graph.json"])
     write_entities_csv(graph, outputs["entities.csv"])
     write_edges_csv(graph, outputs["edges.csv"])
     write_evidence_csv(graph, outputs["evidence.csv"])
     if result.records is not None and result.table is not None:
         write_mentions_csv(result.records(), result.table, outputs["mentions.csv"])
     return outputs
+
+
+# Graphs smaller than this are written in one process: forking costs more than it saves.
+FORK_OUTPUTS_FROM = 2000
+_aside: tuple = ()
+
+
+def _write_aside() -> None:
+    writer, graph, path = _aside
+    writer(graph, path)
+
+
+@contextmanager
+def _writing_aside(writer, graph: nx.Graph, path: Path) -> Iterator[None]:
+    """Run `writer(graph, path)` in a forked process during the `with` block (in this
+    process when the graph is small or fork is unavailable); errors come back here."""
+    global _aside
+    if graph.number_of_nodes() < FORK_OUTPUTS_FROM or \
+            "fork" not in multiprocessing.get_all_start_methods():
+        writer(graph, path)
+        yield
+        return
+    _aside = (writer, graph, path)
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
+        written = pool.submit(_write_aside)
+        _aside = ()
+        yield
+        written.result()
 
 
 def cache_path(out_dir: str | Path) -> Path:

@@ -160,3 +160,14 @@ def test_dask_engine_matches_the_local_engine(tmp_path, nlp):
                  engine="dask", workers=2, batch_size=8)
     assert dask.extracted == local.extracted == local.documents > 2
     assert outputs(tmp_path / "local") == outputs(tmp_path / "dask")
+
+
+def test_outputs_written_aside_in_a_forked_process_are_the_same(tmp_path, nlp, monkeypatch):
+    import importlib
+
+    build_module = importlib.import_module("pipeline.build")  # not the build() function
+    corpus = make_corpus(tmp_path / "c", 3)
+    build([corpus], tmp_path / "serial", nlp=nlp, curation="", progress=False)
+    monkeypatch.setattr(build_module, "FORK_OUTPUTS_FROM", 0)
+    build([corpus], tmp_path / "forked", nlp=nlp, curation="", progress=False)
+    assert outputs(tmp_path / "serial") == outputs(tmp_path / "forked")

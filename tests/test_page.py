@@ -200,3 +200,31 @@ def test_large_graph_is_capped_and_says_so(browser, tmp_path):
         assert page.js("entityGraph.network.physics.options.enabled") is False
     finally:
         page.close()
+
+
+def test_float_weights_get_a_fine_slider_and_the_edge_panel_shows_measures(browser, tmp_path):
+    graph = nx.Graph(window="paragraph", weight="npmi")
+    for node, kind in [("a", "PER"), ("b", "ORG"), ("c", "LOC")]:
+        graph.add_node(node, label=node.upper(), type=kind, mentions=3, documents=1, aliases="")
+    graph.add_edge("a", "b", weight=0.8, count=2, documents=1, pmi=1.5, npmi=0.8, jaccard=1.0,
+                   evidence=[("d1", "", "A et B.")])
+    graph.add_edge("b", "c", weight=0.1, count=1, documents=1, pmi=0.2, npmi=0.1, jaccard=0.5,
+                   evidence=[])
+    add_layout(graph)
+    path = tmp_path / "npmi.html"
+    write_html(graph, path)
+    page = Page(browser, path)
+    try:
+        slider = page.page.locator("#min-weight")
+        assert float(slider.get_attribute("max")) == 0.8 and slider.input_value() == "0"
+        assert page.js("entityGraph.edgeView.get().length") == 2
+        slider.fill("0.5")
+        assert page.js("entityGraph.edgeView.get().map(e => e.weight)") == [0.8]
+        edge = page.js("entityGraph.edges.get().find(e => e.weight === 0.8).id")
+        page.js(f"""entityGraph.network.body.emitter.emit("click",
+            {{nodes: [], edges: [{edge}], event: {{}}, pointer: {{}}}})""")
+        panel = page.page.inner_text("#panel")
+        assert "together in 2 paragraphs" in panel and "NPMI 0.8" in panel
+        assert page.errors == []
+    finally:
+        page.close()
