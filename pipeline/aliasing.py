@@ -22,7 +22,8 @@ class Mention(NamedTuple):
     label: str
     name: str
     # One sentence-initial word that French also uses as a common word ("Avoine",
-    # "Libéré"): its capital proves nothing. See `mark_common_words`.
+    # "Libéré"): its capital proves nothing; or a demonym taken for a place ("les
+    # Allemands"). See `mark_common_words`.
     common: bool = False
     # The name the mention gives itself when `name` is the full name it was resolved to
     # in its document ("Grandet" resolved to "Eugénie Grandet"); "" when not resolved.

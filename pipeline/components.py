@@ -17,7 +17,7 @@ from pipeline.cleaning import (
     starts_with_honorific,
 )
 from pipeline.consistency import drop_common_words, majority_types, propagate
-from pipeline.lexicon import is_common_start, load_lexicon
+from pipeline.lexicon import is_common_start, is_demonym, load_lexicon
 
 if not Doc.has_extension("mentions"):
     Doc.set_extension("mentions", default=None)
@@ -99,7 +99,8 @@ def make_mark_common_words(nlp: Language, name: str, lexicon: str):
     def mark_common_words(doc: Doc) -> Doc:
         text = doc.text
         starts = [sentence.start_char for sentence in doc.sents]
-        doc._.mentions = [m._replace(common=True) if is_common_start(m, text, starts, words)
+        doc._.mentions = [m._replace(common=True)
+                          if is_common_start(m, text, starts, words) or is_demonym(m, text, words)
                           else m for m in doc._.mentions or []]
         return doc
 

