@@ -22,6 +22,9 @@ from pipeline.extract import DocRecord, RecordMention
 TYPE_ORDER = ("PER", "ORG", "LOC", "MISC")
 # How many of the model's votes one context cue ("M. X", "la société X") is worth.
 CUE_WEIGHT = 5
+# A lone name joins the one full person name it begins or ends when at least this share of
+# its type votes say PER.
+PARTIAL_PERSON_SHARE = 0.25
 _CAPITALISED_ARTICLE = re.compile(r"\A(?:le|la|les|l) (?=\S)")
 _LEADING_ARTICLE = re.compile(r"\A(?:les?|la|l')\s*(?=\S)", re.IGNORECASE)
 
@@ -130,8 +133,13 @@ def merge_partial_names(votes: dict[str, Counter[str]],
     # names a family stays apart from the one full name the corpus gives for it.
     families = {key.split(" ", 1)[1] for key in votes
                 if key.startswith(("mme ", "mlle ")) and " " not in key.split(" ", 1)[1]}
+    def may_be_person(key: str) -> bool:
+        # The model often calls a character's first name a place ("Eugénie"); a quarter of
+        # its votes is enough, which "Paris" or "Florence" the cities never get.
+        return votes[key]["PER"] >= PARTIAL_PERSON_SHARE * sum(votes[key].values())
+
     return {key: next(iter(by_word[key])) for key in votes
-            if " " not in key and is_person(key) and len(by_word.get(key, ())) == 1
+            if " " not in key and may_be_person(key) and len(by_word.get(key, ())) == 1
             and not (key in families and next(iter(by_word[key])).split()[-1] == key)}
 
 
@@ -229,7 +237,10 @@ def build_entities(records: Iterable[DocRecord]) -> EntityTable:
             if old in redirect:
                 names[new][_LEADING_ARTICLE.sub("", name)] += count
         surfaces[new].update(surfaces.pop(old))
-        votes[new].update(votes.pop(old))
+        if old in partial:  # part of a person's full name: that person, whatever the model said
+            votes[new]["PER"] += sum(votes.pop(old).values())
+        else:
+            votes[new].update(votes.pop(old))
         documents[new] |= documents.pop(old)
         counts[new] += counts.pop(old)
         if old in named:

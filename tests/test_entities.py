@@ -127,3 +127,14 @@ def test_partial_merge_needs_a_real_full_name():
                    mention("Emma"))]
     table = build_entities(records)
     assert table.entity_of(records[0].mentions[1]) == "emma-per"
+
+
+def test_a_first_name_the_model_calls_a_place_joins_its_full_name_as_a_person():
+    eugenie = [mention("Eugénie", "LOC")] * 6 + [mention("Eugénie", "PER")] * 3
+    paris = [mention("Paris", "LOC")] * 9
+    records = [doc("c1", mention("Eugénie Grandet"), *eugenie),
+               doc("c2", mention("Paris Hilton"), *paris)]
+    table = build_entities(records)
+    assert table.id_of("Eugénie") == "eugenie-grandet-per"
+    assert table.entities["eugenie-grandet-per"].mentions == 10
+    assert table.id_of("Paris") == "paris-loc"  # no person votes: the city stays a city
