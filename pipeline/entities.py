@@ -25,6 +25,8 @@ CUE_WEIGHT = 5
 # A lone name joins the one full person name it begins or ends when at least this share of
 # its type votes say PER.
 PARTIAL_PERSON_SHARE = 0.25
+# ...and, when several full names fit, the one mentioned this many times more than the others.
+DOMINANT = 3
 _CAPITALISED_ARTICLE = re.compile(r"\A(?:le|la|les|l) (?=\S)")
 _LEADING_ARTICLE = re.compile(r"\A(?:les?|la|l')\s*(?=\S)", re.IGNORECASE)
 
@@ -133,14 +135,27 @@ def merge_partial_names(votes: dict[str, Counter[str]],
     # names a family stays apart from the one full name the corpus gives for it.
     families = {key.split(" ", 1)[1] for key in votes
                 if key.startswith(("mme ", "mlle ")) and " " not in key.split(" ", 1)[1]}
+
     def may_be_person(key: str) -> bool:
         # The model often calls a character's first name a place ("Eugénie"); a quarter of
         # its votes is enough, which "Paris" or "Florence" the cities never get.
         return votes[key]["PER"] >= PARTIAL_PERSON_SHARE * sum(votes[key].values())
 
-    return {key: next(iter(by_word[key])) for key in votes
-            if " " not in key and may_be_person(key) and len(by_word.get(key, ())) == 1
-            and not (key in families and next(iter(by_word[key])).split()[-1] == key)}
+    def full_name_of(key: str) -> str | None:
+        """The one candidate, or the one mentioned DOMINANT times more than all others
+        together ("Macron": Emmanuel, far more than Brigitte)."""
+        ranked = sorted(by_word.get(key, ()), key=lambda k: (-sum(votes[k].values()), k))
+        if not ranked:
+            return None
+        rest = sum(sum(votes[k].values()) for k in ranked[1:])
+        return ranked[0] if sum(votes[ranked[0]].values()) >= DOMINANT * rest else None
+
+    merged = {}
+    for key in votes:
+        full = full_name_of(key) if " " not in key and may_be_person(key) else None
+        if full and not (key in families and full.split()[-1] == key):
+            merged[key] = full
+    return merged
 
 
 @dataclass

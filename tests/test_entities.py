@@ -138,3 +138,13 @@ def test_a_first_name_the_model_calls_a_place_joins_its_full_name_as_a_person():
     assert table.id_of("Eugénie") == "eugenie-grandet-per"
     assert table.entities["eugenie-grandet-per"].mentions == 10
     assert table.id_of("Paris") == "paris-loc"  # no person votes: the city stays a city
+
+
+def test_a_lone_name_joins_a_full_name_mentioned_far_more_than_the_others():
+    records = [doc("a1", *[mention("Emmanuel Macron")] * 6, mention("Brigitte Macron"),
+                   mention("Macron")),
+               doc("a2", *[mention("Jean Martin")] * 2, *[mention("Paul Martin")] * 2,
+                   mention("Martin"))]
+    table = build_entities(records)
+    assert table.id_of("Macron") == "emmanuel-macron-per"  # 6 against 1
+    assert table.id_of("Martin") == "martin-per"  # 2 against 2: ambiguous, left alone
