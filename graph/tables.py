@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -66,14 +66,20 @@ def write_evidence_csv(graph: nx.Graph, path: str | Path) -> None:
     ))
 
 
+def mention_rows(records: Iterable[DocRecord], table: EntityTable) -> Iterator[dict]:
+    """One row (MENTION_COLUMNS) per mention that belongs to an entity. `start`/`end` are
+    character offsets into the source: the decoded file for .txt/.md (so a `date` header
+    line is counted), the `text` field for JSONL."""
+    for record in records:
+        for m in record.mentions:
+            entity_id = table.entity_of(m)
+            if entity_id is not None:
+                yield {"doc_id": record.id, "date": record.date or "",
+                       "start": record.offset + m.start, "end": record.offset + m.end,
+                       "text": m.text, "label": m.label, "entity_id": entity_id}
+
+
 def write_mentions_csv(records: Iterable[DocRecord], table: EntityTable,
                        path: str | Path) -> None:
-    """One row per mention. `start`/`end` are character offsets into the source: the
-    decoded file for .txt/.md (so a `date` header line is counted), the `text` field
-    for JSONL."""
-    _write_rows(path, MENTION_COLUMNS, (
-        {"doc_id": record.id, "date": record.date or "", "start": record.offset + m.start,
-         "end": record.offset + m.end, "text": m.text, "label": m.label,
-         "entity_id": table.entity_of(m)}
-        for record in records for m in record.mentions if table.entity_of(m) is not None
-    ))
+    """One row per mention (see `mention_rows`)."""
+    _write_rows(path, MENTION_COLUMNS, mention_rows(records, table))

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import networkx as nx
 
+from graph.tables import MENTION_COLUMNS, mention_rows
 from pipeline.cleaning import fold
 
 if TYPE_CHECKING:
@@ -180,13 +181,8 @@ class Result:
         mentions.csv for a loaded result."""
         pandas = _pandas()
         if self.records is not None and self.table is not None:
-            rows = [{"doc_id": record.id, "date": record.date or "",
-                     "start": record.offset + m.start, "end": record.offset + m.end,
-                     "text": m.text, "label": m.label, "entity_id": self.table.entity_of(m)}
-                    for record in self.records() for m in record.mentions
-                    if self.table.entity_of(m) is not None]
-            return pandas.DataFrame(rows, columns=["doc_id", "date", "start", "end", "text",
-                                                   "label", "entity_id"])
+            return pandas.DataFrame(list(mention_rows(self.records(), self.table)),
+                                    columns=MENTION_COLUMNS)
         if self.out_dir is None:
             raise ValueError("this result has no records and no output folder")
         return pandas.read_csv(self.out_dir / "mentions.csv", keep_default_na=False,
