@@ -12,6 +12,11 @@ from typing import NamedTuple
 
 from pipeline.cleaning import fold
 
+# When several full names end with a surname, the one the text gives this many times more
+# often than all the others together wins it ("Abraham Olano" three times, and a heading
+# glued to his name, "Cyclisme Olano", once).
+DOMINANT = 3
+
 
 class Mention(NamedTuple):
     """A cleaned mention in a document. `name` is the name it refers to: its own text,
@@ -43,9 +48,10 @@ def alias_in_document(mentions: Sequence[Mention]) -> list[Mention]:
     """Point each surname-only mention to the one full person name it ends.
 
     A mention is resolved when its words are the last words of exactly one longer PER
-    name in the document, whatever the model's label for it: in news, a surname
-    tagged LOC or ORG next to the full name is far more often a model error than a
-    place of the same name. Resolved mentions become PER.
+    name in the document, or of one given DOMINANT times more often than the others,
+    whatever the model's label for it: in news, a surname tagged LOC or ORG next to the
+    full name is far more often a model error than a place of the same name. Resolved
+    mentions become PER.
 
     >>> found = alias_in_document([Mention(0, 9, "PER", "Elon Musk"),
     ...                            Mention(18, 22, "LOC", "Musk"),
@@ -66,12 +72,21 @@ def alias_in_document(mentions: Sequence[Mention]) -> list[Mention]:
         words = fold(own).split()
         key = " ".join(words)
         if key not in full_names and words:
-            candidates = [
+            full = _dominant([
                 full for full in full_names
                 if len(full.split()) > len(words) and full.split()[-len(words):] == words
-            ]
-            if len(candidates) == 1:
-                surface = full_names[candidates[0]].most_common(1)[0][0]
+            ], full_names)
+            if full:
+                surface = full_names[full].most_common(1)[0][0]
                 mention = mention._replace(label="PER", name=surface, own=mention.name)
         resolved.append(mention)
     return resolved
+
+
+def _dominant(candidates: list[str], counts: dict[str, Counter[str]]) -> str | None:
+    """The one candidate, or the one mentioned DOMINANT times more than all others."""
+    ranked = sorted(candidates, key=lambda key: (-counts[key].total(), key))
+    if not ranked:
+        return None
+    rest = sum(counts[key].total() for key in ranked[1:])
+    return ranked[0] if counts[ranked[0]].total() >= DOMINANT * rest else None

@@ -21,6 +21,15 @@ def test_two_candidates_leave_the_surname_alone():
     assert names(alias_in_document(mentions))[2] == ("PER", "Martin")
 
 
+def test_the_full_name_given_three_times_more_often_wins_the_surname():
+    # A heading glued to the name ("Cyclisme Olano") is not a second person.
+    olano = [Mention(0, 1, "PER", "Abraham Olano")] * 3
+    mentions = [*olano, Mention(0, 1, "PER", "Cyclisme Olano"), Mention(0, 1, "LOC", "Olano")]
+    assert names(alias_in_document(mentions))[-1] == ("PER", "Abraham Olano")
+    # Twice as often is not enough.
+    assert names(alias_in_document(mentions[1:]))[-1] == ("LOC", "Olano")
+
+
 def test_a_surname_mistagged_as_a_place_is_aliased():
     mentions = [Mention(0, 1, "PER", "Emmanuel Macron"), Mention(0, 1, "LOC", "Macron")]
     assert names(alias_in_document(mentions))[1] == ("PER", "Emmanuel Macron")
