@@ -17,7 +17,7 @@ from pipeline.cleaning import (
     starts_with_honorific,
 )
 from pipeline.consistency import drop_common_words, majority_types, propagate
-from pipeline.lexicon import is_common_start, is_demonym, load_lexicon
+from pipeline.lexicon import is_common_heading, is_common_start, is_demonym, load_lexicon
 
 if not Doc.has_extension("mentions"):
     Doc.set_extension("mentions", default=None)
@@ -92,8 +92,9 @@ def make_curate_mentions(nlp: Language, name: str, ignore: list[str], types: dic
 @Language.factory("mark_common_words", default_config={"lexicon": ""})
 def make_mark_common_words(nlp: Language, name: str, lexicon: str):
     """Flag each mention that is one word at the start of a sentence and also a French
-    common word (`Mention.common`); entities mentioned only that way are dropped when the
-    corpus is merged. `lexicon` is a spaCy lookups folder with the lemmatizer's tables."""
+    common word, a people's name taken for a place, or common words set in capitals
+    (`Mention.common`); entities mentioned only that way are dropped when the corpus is
+    merged. `lexicon` is a spaCy lookups folder with the lemmatizer's tables."""
     words = load_lexicon(lexicon)
 
     def mark_common_words(doc: Doc) -> Doc:
@@ -101,7 +102,7 @@ def make_mark_common_words(nlp: Language, name: str, lexicon: str):
         starts = [sentence.start_char for sentence in doc.sents]
         doc._.mentions = [m._replace(common=True)
                           if is_common_start(m, text, starts, words) or is_demonym(m, text, words)
-                          else m for m in doc._.mentions or []]
+                          or is_common_heading(m, text, words) else m for m in doc._.mentions or []]
         return doc
 
     return mark_common_words

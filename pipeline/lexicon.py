@@ -78,6 +78,25 @@ def is_demonym(mention: Mention, text: str, words: Lexicon) -> bool:
             and words.is_adjective(lower))
 
 
+def is_common_heading(mention: Mention, text: str, words: Lexicon) -> bool:
+    """True for a heading or a word set in capitals made of common words only ("LE REFUS
+    DE SERMENT", "HUILES"): capitals there are typography, not a name. Compounds ("OPÉRA-
+    COMIQUE", "ROYAUME-UNI") and names after an honorific ("M. MARTINEZ") are kept.
+
+    >>> words = Lexicon(); words._lemmas = frozenset({"refus", "huile", "paris"})
+    >>> words._forms = {"huiles": ["huile"]}
+    >>> [is_common_heading(Mention(0, len(w), "ORG", w), w, words)
+    ...  for w in ("REFUS", "HUILES", "Huiles", "GENÈVE", "REFUS-HUILES")]
+    [True, True, False, False, False]
+    """
+    written = text[mention.start:mention.end]
+    letters = [c for c in written if c.isalpha()]
+    if len(letters) < 4 or not all(c.isupper() for c in letters) or "-" in written \
+            or mention.cue == "PER":
+        return False
+    return all(word in words for word in re.findall(r"\w{3,}", written.lower()))
+
+
 def is_common_start(mention: Mention, text: str, sentence_starts: Sequence[int],
                     words: Lexicon) -> bool:
     """True when the mention is one word opening a sentence or a line (punctuation aside)

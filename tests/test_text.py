@@ -97,3 +97,24 @@ def test_the_lexicon_comes_from_the_model():
 def test_generic_heads_begin_place_names(nlp):
     doc = nlp("Le navire a traversé la mer Noire puis le détroit de Béring.")
     assert {"mer Noire", "détroit de Béring"} <= {m.name for m in doc._.mentions}
+
+
+def test_capitals_made_of_common_words_are_marked(nlp):
+    from pipeline.aliasing import Mention
+
+    doc = nlp.get_pipe("sentencizer")(nlp.make_doc(
+        "HUILES ET FARINES. Hier, M. MARTINEZ a joué à l'OPÉRA-COMIQUE."))
+
+    def mention(word, **extra):
+        start = doc.text.index(word)
+        return Mention(start, start + len(word), "ORG", word, **extra)
+
+    doc._.mentions = [mention("HUILES ET FARINES"), mention("MARTINEZ", cue="PER"),
+                      mention("OPÉRA-COMIQUE")]
+    marked = nlp.get_pipe("mark_common_words")(doc)._.mentions
+    assert [m.common for m in marked] == [True, False, False]
+
+
+def test_en_before_a_name_says_place(nlp):
+    doc = nlp("Le ministre a voyagé en Angleterre la semaine dernière.")
+    assert [(m.name, m.cue) for m in doc._.mentions] == [("Angleterre", "LOC")]
