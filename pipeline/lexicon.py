@@ -79,8 +79,8 @@ def is_demonym(mention: Mention, text: str, words: Lexicon) -> bool:
 
 
 def is_common_heading(mention: Mention, text: str, words: Lexicon) -> bool:
-    """True for a heading or a word set in capitals made of common words only ("LE REFUS
-    DE SERMENT", "HUILES"): capitals there are typography, not a name. Compounds ("OPÉRA-
+    """True for a heading or a word set in capitals made of common words only ("HUILES ET
+    FARINES", "ORGE"): capitals there are typography, not a name. Compounds ("OPÉRA-
     COMIQUE", "ROYAUME-UNI") and names after an honorific ("M. MARTINEZ") are kept.
 
     >>> words = Lexicon(); words._lemmas = frozenset({"refus", "huile", "paris"})
