@@ -198,8 +198,8 @@ def starts_with_honorific(text: str) -> bool:
 def is_name(name: str) -> bool:
     """False for what cannot be a name: one character, no letter, no capital letter, a
     lower-case start (but for particles, "de Gaulle", and generic heads, "mer Noire"), a
-    roman numeral, OCR debris (more
-    symbols than letters), or only function words, weekdays and months.
+    roman numeral, OCR debris (more symbols than letters), an honorific alone ("Mme",
+    "Messieurs"), or only function words, weekdays and months.
 
     >>> is_name("Chine"), is_name("C"), is_name("2019"), is_name("industrie"), is_name("Cela")
     (True, False, False, False, False)
@@ -207,6 +207,8 @@ def is_name(name: str) -> bool:
     (False, True, False, False)
     >>> is_name("mer Noire"), is_name("canton de Vaud"), is_name("mer")
     (True, True, False)
+    >>> is_name("Mme"), is_name("Messieurs"), is_name("Madame Bovary")
+    (False, False, True)
     """
     if len(name) < 2 or not any(c.isupper() for c in name):
         return False
@@ -217,7 +219,7 @@ def is_name(name: str) -> bool:
     if first_word.islower() and first_word not in PARTICLES \
             and not (first_word in GENERIC_HEADS and " " in name):  # "eBay" is fine
         return False
-    if _ROMAN_NUMERAL.match(name):
+    if _ROMAN_NUMERAL.match(name) or person_title(name + " ") and " " not in name:
         return False
     words = [fold(word) for word in re.split(r"[\s']+", name) if word]
     return not all(word in FUNCTION_WORDS for word in words)
