@@ -81,7 +81,8 @@ def is_demonym(mention: Mention, text: str, words: Lexicon) -> bool:
 def is_common_heading(mention: Mention, text: str, words: Lexicon) -> bool:
     """True for a heading or a word set in capitals made of common words only ("HUILES ET
     FARINES", "ORGE"): capitals there are typography, not a name. Compounds ("OPÉRA-
-    COMIQUE", "ROYAUME-UNI") and names after an honorific ("M. MARTINEZ") are kept.
+    COMIQUE", "ROYAUME-UNI") and names with a context cue ("M. MARTINEZ", "PARIS, 15",
+    see `pipeline.datelines`) are kept.
 
     >>> words = Lexicon(); words._lemmas = frozenset({"refus", "huile", "paris"})
     >>> words._forms = {"huiles": ["huile"]}
@@ -92,7 +93,7 @@ def is_common_heading(mention: Mention, text: str, words: Lexicon) -> bool:
     written = text[mention.start:mention.end]
     letters = [c for c in written if c.isalpha()]
     if len(letters) < 4 or not all(c.isupper() for c in letters) or "-" in written \
-            or mention.cue == "PER":
+            or mention.cue:
         return False
     return all(word in words for word in re.findall(r"\w{3,}", written.lower()))
 

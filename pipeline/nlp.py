@@ -46,8 +46,8 @@ def load_nlp(model: str = DEFAULT_MODEL, *, labels: tuple[str, ...] = ("PER", "O
 
     >>> nlp = load_nlp()                                     # doctest: +SKIP
     >>> nlp.pipe_names                                       # doctest: +SKIP
-    ['ner', 'sentencizer', 'clean_mentions', 'consistent_mentions', 'alias_mentions',
-     'mark_common_words']
+    ['ner', 'sentencizer', 'clean_mentions', 'dateline_places', 'consistent_mentions',
+     'alias_mentions', 'mark_common_words']
     """
     config = _model_config(model)
     if "ner" not in config["components"]:
@@ -64,12 +64,14 @@ def load_nlp(model: str = DEFAULT_MODEL, *, labels: tuple[str, ...] = ("PER", "O
         ruler.add_patterns([{**p, "pattern": normalize_typography(p["pattern"])}
                             for p in curation.patterns()])
     nlp.add_pipe("clean_mentions", config={"labels": list(labels)})
+    lexicon = lexicon_folder(_model_path(model))  # models without a lemmatizer go without
+    if lexicon and "LOC" in labels:
+        nlp.add_pipe("dateline_places", config={"lexicon": lexicon})
     nlp.add_pipe("consistent_mentions")
     if curation and (curation.ignore or curation.types):
         nlp.add_pipe("curate_mentions", config={"ignore": sorted(curation.ignore),
                                                 "types": dict(curation.types)})
     nlp.add_pipe("alias_mentions")
-    lexicon = lexicon_folder(_model_path(model))
-    if lexicon:  # models without a lemmatizer go without this check
+    if lexicon:
         nlp.add_pipe("mark_common_words", config={"lexicon": lexicon})
     return nlp

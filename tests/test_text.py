@@ -118,3 +118,10 @@ def test_capitals_made_of_common_words_are_marked(nlp):
 def test_en_before_a_name_says_place(nlp):
     doc = nlp("Le ministre a voyagé en Angleterre la semaine dernière.")
     assert [(m.name, m.cue) for m in doc._.mentions] == [("Angleterre", "LOC")]
+
+
+def test_places_heading_a_dispatch_are_found(nlp):
+    doc = nlp("Un cyclone en Birmanie\nPARIS, 15 (Havas). — On mande de Rangoun que la "
+              "tempête a fait des victimes. HUILES. — Calmes.")
+    places = [(m.name, m.label, m.cue) for m in doc._.mentions if m.name.isupper()]
+    assert places == [("PARIS", "LOC", "LOC")]
