@@ -7,7 +7,7 @@ full name once, then the surname.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import NamedTuple
 
 from pipeline.cleaning import fold
@@ -72,7 +72,7 @@ def alias_in_document(mentions: Sequence[Mention]) -> list[Mention]:
         words = fold(own).split()
         key = " ".join(words)
         if key not in full_names and words:
-            full = _dominant([
+            full = dominant([
                 full for full in full_names
                 if len(full.split()) > len(words) and full.split()[-len(words):] == words
             ], full_names)
@@ -83,8 +83,12 @@ def alias_in_document(mentions: Sequence[Mention]) -> list[Mention]:
     return resolved
 
 
-def _dominant(candidates: list[str], counts: dict[str, Counter[str]]) -> str | None:
-    """The one candidate, or the one mentioned DOMINANT times more than all others."""
+def dominant(candidates: Iterable[str], counts: Mapping[str, Counter[str]]) -> str | None:
+    """The one candidate, or the one counted DOMINANT times more than all others together.
+
+    >>> dominant(["a", "b"], {"a": Counter(x=6), "b": Counter(y=2)}), dominant([], {})
+    ('a', None)
+    """
     ranked = sorted(candidates, key=lambda key: (-counts[key].total(), key))
     if not ranked:
         return None

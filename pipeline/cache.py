@@ -23,7 +23,7 @@ from pipeline.extract import Extraction, RecordMention
 CACHE_NAME = ".entity-graph-cache.sqlite"
 # The modules whose code decides what a document's mentions are.
 _EXTRACTION_MODULES = ("aliasing", "cleaning", "components", "consistency", "curation",
-                       "datelines", "extract", "lexicon", "nlp", "normalize")
+                       "places", "extract", "lexicon", "nlp", "normalize")
 
 
 def model_version(model: str) -> str:

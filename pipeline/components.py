@@ -17,7 +17,7 @@ from pipeline.cleaning import (
     starts_with_honorific,
 )
 from pipeline.consistency import drop_common_words, majority_types, propagate
-from pipeline.datelines import dateline_places
+from pipeline.places import bracketed_places, dateline_places
 from pipeline.lexicon import is_common_heading, is_common_start, is_demonym, load_lexicon
 
 if not Doc.has_extension("mentions"):
@@ -61,16 +61,16 @@ def make_clean_mentions(nlp: Language, name: str, labels: list[str]):
     return clean_mentions
 
 
-@Language.factory("dateline_places", default_config={"lexicon": ""})
-def make_dateline_places(nlp: Language, name: str, lexicon: str):
-    """Add the places that head a dispatch in capitals ("PARIS, 15 (Havas)"), which the
-    model mostly misses; a mention the model found there gets their LOC cue."""
+@Language.factory("layout_places", default_config={"lexicon": ""})
+def make_layout_places(nlp: Language, name: str, lexicon: str):
+    """Add the places that the layout shows ("PARIS, 15 (Havas)", "Olano (Esp)"), which
+    the model mostly misses; a mention the model found there gets their LOC cue."""
     words = load_lexicon(lexicon)
 
-    def add_dateline_places(doc: Doc) -> Doc:
+    def add_layout_places(doc: Doc) -> Doc:
         mentions = list(doc._.mentions or [])
         spans = {(m.start, m.end): i for i, m in enumerate(mentions)}
-        for place in dateline_places(doc.text, words):
+        for place in dateline_places(doc.text, words) + bracketed_places(doc.text):
             if (place.start, place.end) in spans:
                 i = spans[(place.start, place.end)]
                 mentions[i] = mentions[i]._replace(cue=mentions[i].cue or "LOC")
@@ -79,7 +79,7 @@ def make_dateline_places(nlp: Language, name: str, lexicon: str):
         doc._.mentions = sorted(mentions)
         return doc
 
-    return add_dateline_places
+    return add_layout_places
 
 
 @Language.component("consistent_mentions")

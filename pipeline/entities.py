@@ -15,7 +15,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from pipeline.aliasing import is_titled
+from pipeline.aliasing import dominant, is_titled
 from pipeline.cleaning import PARTICLES, fold
 from pipeline.extract import DocRecord, RecordMention
 
@@ -25,8 +25,6 @@ CUE_WEIGHT = 5
 # A lone name joins the one full person name it begins or ends when at least this share of
 # its type votes say PER.
 PARTIAL_PERSON_SHARE = 0.25
-# ...and, when several full names fit, the one mentioned this many times more than the others.
-DOMINANT = 3
 _CAPITALISED_ARTICLE = re.compile(r"\A(?:le|la|les|l) (?=\S)")
 _LEADING_ARTICLE = re.compile(r"\A(?:les?|la|l')\s*(?=\S)", re.IGNORECASE)
 
@@ -141,20 +139,41 @@ def merge_partial_names(votes: dict[str, Counter[str]],
         # its votes is enough, which "Paris" or "Florence" the cities never get.
         return votes[key]["PER"] >= PARTIAL_PERSON_SHARE * sum(votes[key].values())
 
-    def full_name_of(key: str) -> str | None:
-        """The one candidate, or the one mentioned DOMINANT times more than all others
-        together ("Macron": Emmanuel, far more than Brigitte)."""
-        ranked = sorted(by_word.get(key, ()), key=lambda k: (-sum(votes[k].values()), k))
-        if not ranked:
-            return None
-        rest = sum(sum(votes[k].values()) for k in ranked[1:])
-        return ranked[0] if sum(votes[ranked[0]].values()) >= DOMINANT * rest else None
-
     merged = {}
     for key in votes:
-        full = full_name_of(key) if " " not in key and may_be_person(key) else None
+        # When several full names fit, the one mentioned far more often than the others
+        # ("Macron": Emmanuel, not Brigitte).
+        full = dominant(by_word.get(key, ()), votes) \
+            if " " not in key and may_be_person(key) else None
         if full and not (key in families and full.split()[-1] == key):
             merged[key] = full
+    return merged
+
+
+def merge_abbreviations(votes: dict[str, Counter[str]],
+                        names: dict[str, Counter[str]]) -> dict[str, str]:
+    """Map a place written as a two- or three-letter abbreviation ("Esp", "It") to the
+    one-word place name of the corpus it begins, when one is mentioned far more often than
+    any other (see `aliasing.dominant`). A word is no abbreviation of a longer name it
+    starts: "Rio" of "Rio Tinto", "Sud" of "Sud-Amérique".
+
+    >>> loc = Counter({"LOC": 1})
+    >>> merge_abbreviations({"esp": loc, "espagne": loc, "it": loc, "be": loc, "berne": loc,
+    ...                      "belgique": loc, "rio": loc, "rio tinto": loc},
+    ...                     {"esp": Counter(["Esp"]), "it": Counter(["It"]), "be": Counter(["Be"]),
+    ...                      "rio": Counter(["Rio"])})
+    {'esp': 'espagne'}
+    """
+    places = [key for key in votes
+              if len(key) > 3 and " " not in key and _vote(votes[key]) == "LOC"]
+    merged = {}
+    for key, written in names.items():
+        name = written.most_common(1)[0][0] if written else ""
+        if 2 <= len(name) <= 3 and name.isalpha() and name.istitle() \
+                and _vote(votes[key]) == "LOC":
+            place = dominant([p for p in places if p.startswith(key)], votes)
+            if place:
+                merged[key] = place
     return merged
 
 
@@ -242,12 +261,15 @@ def build_entities(records: Iterable[DocRecord]) -> EntityTable:
         if group.named:
             named.add(key)
 
-    # "La Chine" is "Chine"; "Emma" is "Emma Bovary" (its names then only count as aliases,
-    # so the label stays the full name).
+    # "La Chine" is "Chine". "Esp" is "Espagne" and "Emma" is "Emma Bovary": their names
+    # then only count as aliases, so the label stays the full name.
     redirect = merge_article_variants(names)
-    partial = {old: new for old, new in merge_partial_names(votes, names).items()
+    aliases = {old: new for old, new in merge_abbreviations(votes, names).items()
                if old not in redirect and new not in redirect}
-    for old, new in [*redirect.items(), *partial.items()]:
+    partial = {old: new for old, new in merge_partial_names(votes, names).items()
+               if old not in redirect and new not in redirect and old not in aliases}
+    aliases.update(partial)
+    for old, new in [*redirect.items(), *aliases.items()]:
         for name, count in names.pop(old).items():
             if old in redirect:
                 names[new][_LEADING_ARTICLE.sub("", name)] += count
@@ -260,7 +282,7 @@ def build_entities(records: Iterable[DocRecord]) -> EntityTable:
         counts[new] += counts.pop(old)
         if old in named:
             named.add(new)
-    redirect.update(partial)
+    redirect.update(aliases)
 
     entities: dict[str, Entity] = {}
     key_to_id: dict[str, str] = {}

@@ -82,7 +82,7 @@ def is_common_heading(mention: Mention, text: str, words: Lexicon) -> bool:
     """True for a heading or a word set in capitals made of common words only ("HUILES ET
     FARINES", "ORGE"): capitals there are typography, not a name. Compounds ("OPÉRA-
     COMIQUE", "ROYAUME-UNI") and names with a context cue ("M. MARTINEZ", "PARIS, 15",
-    see `pipeline.datelines`) are kept.
+    see `pipeline.places`) are kept.
 
     >>> words = Lexicon(); words._lemmas = frozenset({"refus", "huile", "paris"})
     >>> words._forms = {"huiles": ["huile"]}

@@ -46,7 +46,7 @@ def load_nlp(model: str = DEFAULT_MODEL, *, labels: tuple[str, ...] = ("PER", "O
 
     >>> nlp = load_nlp()                                     # doctest: +SKIP
     >>> nlp.pipe_names                                       # doctest: +SKIP
-    ['ner', 'sentencizer', 'clean_mentions', 'dateline_places', 'consistent_mentions',
+    ['ner', 'sentencizer', 'clean_mentions', 'layout_places', 'consistent_mentions',
      'alias_mentions', 'mark_common_words']
     """
     config = _model_config(model)
@@ -66,7 +66,7 @@ def load_nlp(model: str = DEFAULT_MODEL, *, labels: tuple[str, ...] = ("PER", "O
     nlp.add_pipe("clean_mentions", config={"labels": list(labels)})
     lexicon = lexicon_folder(_model_path(model))  # models without a lemmatizer go without
     if lexicon and "LOC" in labels:
-        nlp.add_pipe("dateline_places", config={"lexicon": lexicon})
+        nlp.add_pipe("layout_places", config={"lexicon": lexicon})
     nlp.add_pipe("consistent_mentions")
     if curation and (curation.ignore or curation.types):
         nlp.add_pipe("curate_mentions", config={"ignore": sorted(curation.ignore),

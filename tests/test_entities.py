@@ -157,3 +157,14 @@ def test_a_lone_name_joins_a_full_name_mentioned_far_more_than_the_others():
     table = build_entities(records)
     assert table.id_of("Macron") == "emmanuel-macron-per"  # 6 against 1
     assert table.id_of("Martin") == "martin-per"  # 2 against 2: ambiguous, left alone
+
+
+def test_an_abbreviated_country_joins_the_country_it_begins():
+    records = [record("r1", ("Olano", "PER", 0), ("Esp", "LOC", 0), ("Esp", "LOC", 1)),
+               record("r2", ("Espagne", "LOC", 0), ("Berne", "LOC", 1), ("Be", "LOC", 1))]
+    table = build_entities(records)
+    assert table.id_of("Esp") == table.id_of("Espagne") == "espagne-loc"
+    assert table.entities["espagne-loc"].label == "Espagne"
+    # "Be": Berne or Belgique? Neither is mentioned far more often: left alone.
+    records.append(record("r3", ("Belgique", "LOC", 0)))
+    assert build_entities(records).id_of("Be") == "be-loc"

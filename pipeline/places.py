@@ -1,8 +1,10 @@
-"""Places that open a dispatch in capitals: "PARIS, 15 (Havas). —", "VALAIS. — La grève...".
+"""Places the layout of news gives away, which the model (trained on Wikipedia prose)
+mostly misses.
 
-News agencies and regional columns head each item with the place it comes from, in
-capitals. The model, trained on Wikipedia prose, rarely sees capitals and misses most of
-them; the layout itself says they are places.
+- Datelines: agencies and regional columns head each item with the place it comes from,
+  in capitals: "PARIS, 15 (Havas). —", "VALAIS. — La grève...".
+- Origins in brackets after a name, in results and lists: "1. Olano (Esp)",
+  "M. Dupont (Vaud)".
 """
 
 from __future__ import annotations
@@ -20,6 +22,10 @@ _DATELINE = re.compile(
     rf"(?<![\w'’-])({_CAPITAL_WORD}(?:[ -]{_CAPITAL_WORD}){{0,2}})"
     r"(?:(\s*,\s*\d{1,2}(?:er)?\b)|\s*\.\s*[—–-])")
 _MIN_LETTERS = 4  # "UMP, 40" (seats) is no dateline
+# An abbreviation in brackets right after a word: "Olano (Esp)", "Guidi (It, bonif. 12")".
+# Not acronyms, in capitals ("Parti socialiste (PS)"), nor longer words, which in listings
+# are as often people: "Pat Sullivan (Félix)", "My Lady Dainty (Hesse)".
+_BRACKETED = re.compile(r"(?<=\w \()([A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]{1,2})(?=\s*[),])")
 
 
 def dateline_places(text: str, words: Lexicon) -> list[Mention]:
@@ -48,3 +54,15 @@ def dateline_places(text: str, words: Lexicon) -> list[Mention]:
             found.append(Mention(start + kept[0], start + kept[1], "LOC",
                                  " ".join(written[kept[0]:kept[1]].split()), cue="LOC"))
     return found
+
+
+def bracketed_places(text: str) -> list[Mention]:
+    """Abbreviations in brackets after a name, as LOC mentions with a LOC cue: an
+    athlete's country. `entities.merge_abbreviations` finds the country they stand for.
+
+    >>> text = "1. Olano (Esp) 47'07. 2. Guidi (It, bonif. 12). Parti socialiste (PS)."
+    >>> [(m.name, m.label, m.cue) for m in bracketed_places(text)]
+    [('Esp', 'LOC', 'LOC'), ('It', 'LOC', 'LOC')]
+    """
+    return [Mention(match.start(), match.end(), "LOC", match.group(), cue="LOC")
+            for match in _BRACKETED.finditer(text)]
