@@ -98,22 +98,28 @@ def is_common_heading(mention: Mention, text: str, words: Lexicon) -> bool:
     return all(word in words for word in re.findall(r"\w{3,}", written.lower()))
 
 
+# After these, a capital is typography: a new line, a line of dialogue, a quotation.
+_OPENINGS = ("\n", "—", "–", "«", ":")
+
+
 def is_common_start(mention: Mention, text: str, sentence_starts: Sequence[int],
                     words: Lexicon) -> bool:
-    """True when the mention is one word opening a sentence or a line (punctuation aside)
-    and its lower-case form is a common word.
+    """True when the mention is one word opening a sentence, a line or a line of dialogue
+    (punctuation aside) and its lower-case form is a common word.
 
-    >>> words = Lexicon(); words._lemmas = frozenset({"avoine", "libérer"})
-    >>> text = "Avoine 12 fr. Hier, Avoine a gagné."
-    >>> is_common_start(Mention(0, 6, "LOC", "Avoine"), text, [0, 14], words)
+    >>> words = Lexicon(); words._lemmas = frozenset({"avoine", "libérer", "pardon"})
+    >>> text = "Avoine 12 fr. Hier, Avoine a gagné. Il dit :— Pardon, madame."
+    >>> is_common_start(Mention(0, 6, "LOC", "Avoine"), text, [0, 14, 36], words)
     True
-    >>> is_common_start(Mention(20, 26, "LOC", "Avoine"), text, [0, 14], words)
+    >>> is_common_start(Mention(20, 26, "LOC", "Avoine"), text, [0, 14, 36], words)
     False
+    >>> is_common_start(Mention(46, 52, "LOC", "Pardon"), text, [0, 14, 36], words)
+    True
     """
     word = text[mention.start:mention.end]
     if not word.isalpha() or word.lower() not in words:
         return False
     sentence = sentence_starts[max(bisect_right(sentence_starts, mention.start) - 1, 0)]
-    line = text.rfind("\n", 0, mention.start) + 1
-    before = text[max(sentence, line):mention.start]
+    opening = max(text.rfind(mark, 0, mention.start) for mark in _OPENINGS) + 1
+    before = text[max(sentence, opening):mention.start]
     return not any(c.isalnum() for c in before)
