@@ -165,6 +165,24 @@ _SPEECH_AFTER = re.compile(rf"\A\s+{_SPEECH}\b", re.IGNORECASE)
 _PLACE_CUE = re.compile(r"(?:^|[\s(])[Ee]n\s+\Z")
 
 
+# A street's name, which the model often cuts to the person or place it is named after:
+# "rue Balzac", "boulevard de Sébastopol" (but "à la place de Pierre": no street).
+_STREET = re.compile(r"(?<![\w'])(?:(?:rue|avenue|boulevard|quai|square|impasse|allée)"
+                     r"(?:\s+(?:de\s+la|du|des|de))?\s+|(?:rue|avenue|boulevard|quai)\s+d'"
+                     r"|place\s+)\Z", re.IGNORECASE)
+
+
+def street_start(before: str) -> int | None:
+    """Where the street word that `before` (the text in front of a name) ends with
+    begins, as an offset from the end of `before`; None when there is none.
+
+    >>> street_start("au 12, rue "), street_start("boulevard de "), street_start("à la place de ")
+    (-4, -13, None)
+    """
+    match = _STREET.search(before[-30:])
+    return match.start() - len(before[-30:]) if match else None
+
+
 def context_cue(before: str, after: str = "") -> str | None:
     """The type that the words around a name give it: PER after an honorific or next to a
     speech verb ("», dit X", "X répondit"), ORG after "la société", "le groupe"..., LOC

@@ -15,6 +15,7 @@ from pipeline.cleaning import (
     fold,
     person_title,
     starts_with_honorific,
+    street_start,
 )
 from pipeline.consistency import drop_common_words, majority_types, propagate
 from pipeline.places import bracketed_places, dateline_places
@@ -43,8 +44,11 @@ def make_clean_mentions(nlp: Language, name: str, labels: list[str]):
             elif kept is None:
                 continue
             start, end = ent.start_char + kept[0], ent.start_char + kept[1]
-            name = ent.ent_id_ or " ".join(text[start:end].split())
             label = ent.label_
+            street = None if ent.ent_id_ else street_start(text[max(0, start - 30):start])
+            if street is not None and "LOC" in wanted:  # "rue Balzac" is a place
+                start, label = start + street, "LOC"
+            name = ent.ent_id_ or " ".join(text[start:end].split())
             before = text[max(0, start - 40):start]
             title = person_title(before)
             cue = "" if ent.ent_id_ else context_cue(before, text[end:end + 30]) or ""

@@ -133,3 +133,9 @@ def test_countries_in_brackets_after_a_name_are_places(nlp):
     # The cue outweighs the model's "Esp" ORG when the corpus votes (see test_entities).
     cues = {doc.text[m.start:m.end]: m.cue for m in doc._.mentions}
     assert cues["Esp"] == cues["It"] == "LOC" and cues.get("PS") != "LOC"
+
+
+def test_a_street_is_a_place_apart_from_its_namesake(nlp):
+    doc = nlp("Victor Hugo habitait au 6, place des Vosges, puis rue Balzac à Paris.")
+    streets = [(m.name, m.label) for m in doc._.mentions if "Balzac" in m.name]
+    assert streets == [("rue Balzac", "LOC")]
