@@ -183,20 +183,27 @@ def street_start(before: str) -> int | None:
     return match.start() - len(before[-30:]) if match else None
 
 
+# The names that follow a plural honorific: "MM. Moréa, Minot, Delisle et ..."
+_HONORIFIC_LIST = re.compile(r"\b(?:MM|Mmes|Mlles|Messieurs|Mesdames)\.?\s+"
+                             r"(?:(?:[A-ZÀ-ÖØ-Þ][\w'’.-]*|de|du|d'|et|,)\s*)*(?:,|\bet)\s+\Z")
+
+
 def context_cue(before: str, after: str = "") -> str | None:
-    """The type that the words around a name give it: PER after an honorific or next to a
-    speech verb ("», dit X", "X répondit"), ORG after "la société", "le groupe"..., LOC
-    after "en"; None otherwise.
+    """The type that the words around a name give it: PER after an honorific, in a list
+    of names after "MM.", or next to a speech verb ("», dit X", "X répondit"); ORG after
+    "la société", "le groupe"...; LOC after "en"; None otherwise.
 
     >>> context_cue("selon M. "), context_cue("chez le constructeur "), context_cue("à ")
     ('PER', 'ORG', None)
+    >>> context_cue("par MM. Moréa, Minot, "), context_cue("MM. Fessy, Henrion et ")
+    ('PER', 'PER')
     >>> context_cue("il vit en ")
     'LOC'
     >>> context_cue("« Oui », dit "), context_cue("", " répondit-elle")
     ('PER', 'PER')
     """
     if person_title(before) or _SPEECH_BEFORE.search(before[-40:]) \
-            or _SPEECH_AFTER.match(after):
+            or _SPEECH_AFTER.match(after) or _HONORIFIC_LIST.search(before[-60:]):
         return "PER"
     if _ORGANISATION_CUE.search(before[-40:]):
         return "ORG"

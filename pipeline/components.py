@@ -49,7 +49,7 @@ def make_clean_mentions(nlp: Language, name: str, labels: list[str]):
             if street is not None and "LOC" in wanted:  # "rue Balzac" is a place
                 start, label = start + street, "LOC"
             name = ent.ent_id_ or " ".join(text[start:end].split())
-            before = text[max(0, start - 40):start]
+            before = text[max(0, start - 60):start]
             title = person_title(before)
             cue = "" if ent.ent_id_ else context_cue(before, text[end:end + 30]) or ""
             if title and not ent.ent_id_ and "PER" in wanted:

@@ -139,3 +139,10 @@ def test_a_street_is_a_place_apart_from_its_namesake(nlp):
     doc = nlp("Victor Hugo habitait au 6, place des Vosges, puis rue Balzac à Paris.")
     streets = [(m.name, m.label) for m in doc._.mentions if "Balzac" in m.name]
     assert streets == [("rue Balzac", "LOC")]
+
+
+def test_names_listed_after_mm_are_people(nlp):
+    doc = nlp("La séance est présidée par MM. Moréa, Minot, Delisle et Broussan.")
+    cues = {m.name: m.cue for m in doc._.mentions}
+    assert {name: cues.get(name) for name in ("Minot", "Delisle", "Broussan")} == \
+        {"Minot": "PER", "Delisle": "PER", "Broussan": "PER"}
