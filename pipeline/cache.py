@@ -23,7 +23,7 @@ from pipeline.extract import Extraction, RecordMention
 CACHE_NAME = ".entity-graph-cache.sqlite"
 # The modules whose code decides what a document's mentions are.
 _EXTRACTION_MODULES = ("aliasing", "cleaning", "components", "consistency", "curation",
-                       "places", "extract", "lexicon", "nlp", "normalize")
+                       "extract", "lexicon", "nlp", "normalize", "places", "teams")
 
 
 def model_version(model: str) -> str:

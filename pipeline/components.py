@@ -19,6 +19,7 @@ from pipeline.cleaning import (
 )
 from pipeline.consistency import drop_common_words, majority_types, propagate
 from pipeline.places import bracketed_places, dateline_places
+from pipeline.teams import team_names
 from pipeline.lexicon import is_common_heading, is_common_start, is_demonym, load_lexicon
 
 if not Doc.has_extension("mentions"):
@@ -84,6 +85,22 @@ def make_layout_places(nlp: Language, name: str, lexicon: str):
         return doc
 
     return add_layout_places
+
+
+@Language.factory("team_names", default_config={"lexicon": ""})
+def make_team_names(nlp: Language, name: str, lexicon: str):
+    """Make each sports team named "les Flyers de Philadelphie" one ORG mention, in place
+    of the pieces the model found in it."""
+    words = load_lexicon(lexicon)
+
+    def add_team_names(doc: Doc) -> Doc:
+        teams = team_names(doc.text, words)
+        kept = [m for m in doc._.mentions or []
+                if not any(t.start < m.end and m.start < t.end for t in teams)]
+        doc._.mentions = sorted(kept + teams)
+        return doc
+
+    return add_team_names
 
 
 @Language.component("consistent_mentions")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Sequence
+from functools import cache
 from pathlib import Path
 
 from spacy.lookups import Lookups
@@ -53,6 +54,7 @@ def lexicon_folder(model_path: Path) -> str:
     return ""
 
 
+@cache  # one copy per process, whichever components use it
 def load_lexicon(folder: str) -> Lexicon:
     return Lexicon(Lookups().from_disk(folder)) if folder else Lexicon()
 

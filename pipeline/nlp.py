@@ -46,8 +46,8 @@ def load_nlp(model: str = DEFAULT_MODEL, *, labels: tuple[str, ...] = ("PER", "O
 
     >>> nlp = load_nlp()                                     # doctest: +SKIP
     >>> nlp.pipe_names                                       # doctest: +SKIP
-    ['ner', 'sentencizer', 'clean_mentions', 'layout_places', 'consistent_mentions',
-     'alias_mentions', 'mark_common_words']
+    ['ner', 'sentencizer', 'clean_mentions', 'layout_places', 'team_names',
+     'consistent_mentions', 'alias_mentions', 'mark_common_words']
     """
     config = _model_config(model)
     if "ner" not in config["components"]:
@@ -67,6 +67,8 @@ def load_nlp(model: str = DEFAULT_MODEL, *, labels: tuple[str, ...] = ("PER", "O
     lexicon = lexicon_folder(_model_path(model))  # models without a lemmatizer go without
     if lexicon and "LOC" in labels:
         nlp.add_pipe("layout_places", config={"lexicon": lexicon})
+    if lexicon and "ORG" in labels:
+        nlp.add_pipe("team_names", config={"lexicon": lexicon})
     nlp.add_pipe("consistent_mentions")
     if curation and (curation.ignore or curation.types):
         nlp.add_pipe("curate_mentions", config={"ignore": sorted(curation.ignore),

@@ -146,3 +146,11 @@ def test_names_listed_after_mm_are_people(nlp):
     cues = {m.name: m.cue for m in doc._.mentions}
     assert {name: cues.get(name) for name in ("Minot", "Delisle", "Broussan")} == \
         {"Minot": "PER", "Delisle": "PER", "Broussan": "PER"}
+
+
+def test_a_team_named_after_its_city_is_one_organisation(nlp):
+    doc = nlp("Il a joué pour les Flyers de Philadelphie, puis pour les Canadiens de Montréal.")
+    found = [(m.name, m.label) for m in doc._.mentions]
+    assert ("Flyers de Philadelphie", "ORG") in found
+    assert not any(name == "Philadelphie" for name, _ in found)
+    assert not any("Canadiens" in name for name, _ in found)  # a French word: not a nickname
