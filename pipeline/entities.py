@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from pipeline.aliasing import dominant, is_titled
-from pipeline.cleaning import PARTICLES, fold
+from pipeline.cleaning import FUNCTION_WORDS, PARTICLES, fold
 from pipeline.extract import DocRecord, RecordMention
 
 TYPE_ORDER = ("PER", "ORG", "LOC", "MISC")
@@ -177,6 +177,45 @@ def merge_abbreviations(votes: dict[str, Counter[str]],
     return merged
 
 
+def initials(key: str) -> str:
+    """The initials of a folded name's words, function words aside.
+
+    >>> initials("organisation des nations unies"), initials("etats unis")
+    ('onu', 'eu')
+    """
+    return "".join(word[0] for word in key.split() if word not in FUNCTION_WORDS)
+
+
+def merge_acronyms(votes: dict[str, Counter[str]], names: dict[str, Counter[str]],
+                   documents: dict[str, set[str]]) -> dict[str, str]:
+    """Map an acronym ("PCC", "ONU") to the organisation or place whose initials it
+    spells ("Parti communiste chinois", "Organisation des Nations unies") and that some
+    document names with it, as articles do when they define one: "SPD" in a corpus with
+    "Saint-Paul-lès-Durance" but no article naming both stays apart. When several
+    fit, the one mentioned far more often than the others wins (see `aliasing.dominant`).
+
+    >>> org = Counter({"ORG": 1})
+    >>> merge_acronyms({"pcc": org, "parti communiste chinois": org, "onu": org,
+    ...                 "organisation des nations unies": org},
+    ...                {"pcc": Counter(["PCC"]), "onu": Counter(["ONU"])},
+    ...                {"pcc": {"a1", "a2"}, "parti communiste chinois": {"a1"},
+    ...                 "onu": {"a3"}, "organisation des nations unies": {"a4"}})
+    {'pcc': 'parti communiste chinois'}
+    """
+    by_initials: dict[str, list[str]] = defaultdict(list)
+    for key in votes:
+        if len(key.split()) > 1 and _vote(votes[key]) != "PER":
+            by_initials[initials(key)].append(key)
+    merged = {}
+    for key, written in names.items():
+        name = written.most_common(1)[0][0] if written else ""
+        if 2 <= len(name) <= 6 and name.isalpha() and name.isupper():
+            full = dominant(by_initials.get(key, ()), votes)
+            if full and documents[key] & documents[full]:
+                merged[key] = full
+    return merged
+
+
 @dataclass
 class _Group:
     """The mentions sharing one (own name, resolved name) pair of folded keys."""
@@ -261,10 +300,12 @@ def build_entities(records: Iterable[DocRecord]) -> EntityTable:
         if group.named:
             named.add(key)
 
-    # "La Chine" is "Chine". "Esp" is "Espagne" and "Emma" is "Emma Bovary": their names
-    # then only count as aliases, so the label stays the full name.
+    # "La Chine" is "Chine". "Esp" is "Espagne", "PCC" the "Parti communiste chinois" and
+    # "Emma" is "Emma Bovary": their names then only count as aliases, so the label stays
+    # the full name.
     redirect = merge_article_variants(names)
-    aliases = {old: new for old, new in merge_abbreviations(votes, names).items()
+    aliases = {old: new for old, new in [*merge_abbreviations(votes, names).items(),
+                                         *merge_acronyms(votes, names, documents).items()]
                if old not in redirect and new not in redirect}
     partial = {old: new for old, new in merge_partial_names(votes, names).items()
                if old not in redirect and new not in redirect and old not in aliases}

@@ -168,3 +168,15 @@ def test_an_abbreviated_country_joins_the_country_it_begins():
     # "Be": Berne or Belgique? Neither is mentioned far more often: left alone.
     records.append(record("r3", ("Belgique", "LOC", 0)))
     assert build_entities(records).id_of("Be") == "be-loc"
+
+
+def test_an_acronym_joins_the_name_it_abbreviates_once_an_article_gives_both():
+    records = [record("a1", ("Parti communiste chinois", "ORG", 0), ("PCC", "ORG", 0)),
+               record("a2", ("PCC", "ORG", 0), ("Pékin", "LOC", 1)),
+               record("a3", ("SPD", "ORG", 0)),
+               record("a4", ("Saint-Paul-lès-Durance", "LOC", 0))]
+    table = build_entities(records)
+    assert table.id_of("PCC") == table.id_of("Parti communiste chinois")
+    assert table.entities[table.id_of("PCC")].label == "Parti communiste chinois"
+    assert table.entities[table.id_of("PCC")].mentions == 3
+    assert table.id_of("SPD") != table.id_of("Saint-Paul-lès-Durance")  # never side by side
