@@ -97,6 +97,23 @@ def _trim_edges(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+# Function words that names keep inside them ("Marine Le Pen", "Boulogne Sur Mer",
+# "Jean De La Fontaine"); the others, capitalised after a name, open a new sentence
+# that a headline without punctuation glued to it: "en Suisse Notre correspondant".
+_NAME_INNER_WORDS = PARTICLES | {"l", "la", "le", "les", "à", "au", "aux", "en", "sur", "sous",
+                                 "lès", "y", "et"}
+_SENTENCE_OPENERS = FUNCTION_WORDS - _NAME_INNER_WORDS
+
+
+def _cut_glued_sentence(text: str, start: int, end: int) -> int:
+    """The end of the name before a capitalised word that opens a sentence."""
+    for word in re.finditer(r"[^\s']+", text[start:end]):
+        if word.start() and word.group()[0].isupper() \
+                and fold(word.group()) in _SENTENCE_OPENERS:
+            return start + word.start()
+    return end
+
+
 def clean_span(text: str, label: str) -> tuple[int, int] | None:
     """Return the (start, end) slice of `text` that is the name, or None if it is no name.
 
@@ -108,8 +125,11 @@ def clean_span(text: str, label: str) -> tuple[int, int] | None:
     'Suisse'
     >>> clean_span("n'", "PER") is None
     True
+    >>> "Suisse Notre"[slice(*clean_span("Suisse Notre", "LOC"))]
+    'Suisse'
     """
     start, end = _trim_edges(text, 0, len(text))
+    start, end = _trim_edges(text, start, _cut_glued_sentence(text, start, end))
     while True:
         before = (start, end)
         match = _ARTICLE.match(text, start, end)
