@@ -18,7 +18,7 @@ _EDGE = "\"'«»‹›“”‘’„`()[]{}<>,;:!?¿¡*#_/\\|¦•·…—–-+
 _ARTICLE = re.compile(r"(?:(?:le|la|les|du|des|au|aux)\s+|(?:l|d)'\s*"
                       r"|(?:Le|La|Les|Du|Des|Au|Aux)\s+(?=[a-zà-ÿ])|(?:L|D)'\s*(?=[a-zà-ÿ]))")
 
-_PREPOSITION = re.compile(r"de\s+(?=(?:la\s+|l')?[A-ZÀ-ÖØ-Þ])")
+_PREPOSITION = re.compile(r"(?:de|[àÀA])\s+(?=(?:la\s+|l')?[A-ZÀ-ÖØ-Þ])")
 # Titles and honorifics in front of a person's name.
 _TITLE_WORDS = (
     r"m\.|mm\.?|mme|mmes|mlle|mlles|mr\.?|mrs\.?|dr\.?|pr\.?|me|mgr\.?|st\.?|ste\.?"
@@ -123,6 +123,8 @@ def clean_span(text: str, label: str) -> tuple[int, int] | None:
     'Musk'
     >>> "de la Suisse"[slice(*clean_span("de la Suisse", "LOC"))]
     'Suisse'
+    >>> "A Pétersbourg"[slice(*clean_span("A Pétersbourg", "LOC"))]
+    'Pétersbourg'
     >>> clean_span("n'", "PER") is None
     True
     >>> "Suisse Notre"[slice(*clean_span("Suisse Notre", "LOC"))]
@@ -139,7 +141,7 @@ def clean_span(text: str, label: str) -> tuple[int, int] | None:
             match = _TITLE.match(text, start, end)
             if match and match.end() < end:
                 start = match.end()
-        else:  # "de France", "de Genève": a preposition, not a particle as in "de Gaulle"
+        else:  # "de France", "à Genève": a preposition, not a particle as in "de Gaulle"
             match = _PREPOSITION.match(text, start, end)
             if match and match.end() < end:
                 start = match.end()

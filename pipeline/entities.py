@@ -95,6 +95,28 @@ def merge_article_variants(keys: Iterable[str]) -> dict[str, str]:
             if _CAPITALISED_ARTICLE.match(key) and _CAPITALISED_ARTICLE.sub("", key) in keys}
 
 
+# Administrative units named "canton de Vaud" as often as "Vaud".
+_ADMINISTRATIVE = re.compile(r"\A(?:canton|departement|region|province|ville|commune|comte)"
+                             r" (?:de la |de l |du |des |de |d )")
+
+
+def merge_administrative_units(votes: dict[str, Counter[str]]) -> dict[str, str]:
+    """Map "canton de Vaud" to "Vaud" when the corpus also names the place alone.
+
+    >>> loc = Counter({"LOC": 1})
+    >>> merge_administrative_units({"canton de vaud": loc, "vaud": loc,
+    ...                             "departement du nord": loc})
+    {'canton de vaud': 'vaud'}
+    """
+    merged = {}
+    for key in votes:
+        match = _ADMINISTRATIVE.match(key)
+        place = key[match.end():] if match else ""
+        if place in votes and _vote(votes[place]) == "LOC":
+            merged[key] = place
+    return merged
+
+
 def is_full_name(written: str) -> bool:
     """Capitalised words (particles aside), no title: "Emma Bovary", "Charles de Gaulle";
     not "Emma interrompît Charles" (a mis-cut mention) nor "Mme Bovary".
@@ -305,7 +327,8 @@ def build_entities(records: Iterable[DocRecord]) -> EntityTable:
     # the full name.
     redirect = merge_article_variants(names)
     aliases = {old: new for old, new in [*merge_abbreviations(votes, names).items(),
-                                         *merge_acronyms(votes, names, documents).items()]
+                                         *merge_acronyms(votes, names, documents).items(),
+                                         *merge_administrative_units(votes).items()]
                if old not in redirect and new not in redirect}
     partial = {old: new for old, new in merge_partial_names(votes, names).items()
                if old not in redirect and new not in redirect and old not in aliases}
