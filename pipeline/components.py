@@ -18,9 +18,9 @@ from pipeline.cleaning import (
     street_start,
 )
 from pipeline.consistency import drop_common_words, majority_types, propagate
+from pipeline.lexicon import is_common_heading, is_common_start, is_demonym, load_lexicon
 from pipeline.places import bracketed_places, dateline_places
 from pipeline.teams import team_names
-from pipeline.lexicon import is_common_heading, is_common_start, is_demonym, load_lexicon
 
 if not Doc.has_extension("mentions"):
     Doc.set_extension("mentions", default=None)
@@ -145,7 +145,8 @@ def make_mark_common_words(nlp: Language, name: str, lexicon: str):
         starts = [sentence.start_char for sentence in doc.sents]
         doc._.mentions = [m._replace(common=True)
                           if is_common_start(m, text, starts, words) or is_demonym(m, text, words)
-                          or is_common_heading(m, text, words) else m for m in doc._.mentions or []]
+                          or is_common_heading(m, text, words) else m
+                          for m in doc._.mentions or []]
         return doc
 
     return mark_common_words

@@ -333,6 +333,8 @@ def build_entities(records: Iterable[DocRecord]) -> EntityTable:
     partial = {old: new for old, new in merge_partial_names(votes, names).items()
                if old not in redirect and new not in redirect and old not in aliases}
     aliases.update(partial)
+    # One step only: no name joins one that itself joins another.
+    aliases = {old: new for old, new in aliases.items() if new not in aliases}
     for old, new in [*redirect.items(), *aliases.items()]:
         for name, count in names.pop(old).items():
             if old in redirect:
