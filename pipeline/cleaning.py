@@ -205,9 +205,14 @@ def street_start(before: str) -> int | None:
     return match.start() - len(before[-30:]) if match else None
 
 
-# The names that follow a plural honorific: "MM. Moréa, Minot, Delisle et ..."
+# The names that follow a plural honorific: "MM. Moréa, Minot, Delisle et ...". Each
+# name is followed by a comma or a space, which keeps the matching linear.
 _HONORIFIC_LIST = re.compile(r"\b(?:MM|Mmes|Mlles|Messieurs|Mesdames)\.?\s+"
-                             r"(?:(?:[A-ZÀ-ÖØ-Þ][\w'’.-]*|de|du|d'|et|,)\s*)*(?:,|\bet)\s+\Z")
+                             r"(?:(?:de|du|et|(?:d['’])?[A-ZÀ-ÖØ-Þ][\w'’.-]*)(?:\s*,\s*|\s+))+\Z")
+
+
+def _in_honorific_list(before: str) -> bool:
+    return before.rstrip().endswith((",", " et")) and bool(_HONORIFIC_LIST.search(before))
 
 
 def context_cue(before: str, after: str = "") -> str | None:
@@ -225,7 +230,7 @@ def context_cue(before: str, after: str = "") -> str | None:
     ('PER', 'PER')
     """
     if person_title(before) or _SPEECH_BEFORE.search(before[-40:]) \
-            or _SPEECH_AFTER.match(after) or _HONORIFIC_LIST.search(before[-60:]):
+            or _SPEECH_AFTER.match(after) or _in_honorific_list(before[-60:]):
         return "PER"
     if _ORGANISATION_CUE.search(before[-40:]):
         return "ORG"

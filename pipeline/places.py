@@ -15,7 +15,7 @@ from pipeline.aliasing import Mention
 from pipeline.cleaning import clean_span
 from pipeline.lexicon import Lexicon
 
-_CAPITAL_WORD = r"[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'’-]+"
+_CAPITAL_WORD = r"[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'’-]{1,40}"  # bounded: no runaway backtracking
 # One to three words in capitals, then a day of the month ("PARIS, 15") or a full stop
 # and a dash ("VALAIS. —").
 _DATELINE = re.compile(

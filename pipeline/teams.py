@@ -14,7 +14,7 @@ import re
 from pipeline.aliasing import Mention
 from pipeline.lexicon import Lexicon
 
-_CAPITALISED = r"[A-ZÀ-ÖØ-Þ][\w'’-]*"
+_CAPITALISED = r"[A-ZÀ-ÖØ-Þ][\w'’-]{0,40}"  # bounded: no runaway backtracking
 _TEAM = re.compile(
     rf"(?<![\w'’])(?:les|des|aux)\s+((?:{_CAPITALISED}\s+){{0,2}}{_CAPITALISED}s)\s+"
     rf"(?:de\s+(?:la\s+|l['’]\s*)?|du\s+|des\s+|d['’]\s*)"
