@@ -35,6 +35,11 @@ class Lexicon:
     def __contains__(self, word: str) -> bool:
         return word in self._lemmas or word in self._forms
 
+    def knows_every_word(self, text: str) -> bool:
+        """Every word of three letters or more in `text` is a common word ("HUILES ET
+        FARINES"); case is ignored."""
+        return all(word in self for word in re.findall(r"\w{3,}", text.lower()))
+
     def is_adjective(self, word: str) -> bool:
         """An adjective or an inflected form of one ("allemands" → "allemand")."""
         lemmas = self._forms.get(word) if self._forms else None
@@ -97,7 +102,7 @@ def is_common_heading(mention: Mention, text: str, words: Lexicon) -> bool:
     if len(letters) < 4 or not all(c.isupper() for c in letters) or "-" in written \
             or mention.cue:
         return False
-    return all(word in words for word in re.findall(r"\w{3,}", written.lower()))
+    return words.knows_every_word(written)
 
 
 # After these, a capital is typography: a new line, a line of dialogue, a quotation.
@@ -122,6 +127,7 @@ def is_common_start(mention: Mention, text: str, sentence_starts: Sequence[int],
     if not word.isalpha() or word.lower() not in words:
         return False
     sentence = sentence_starts[max(bisect_right(sentence_starts, mention.start) - 1, 0)]
-    opening = max(text.rfind(mark, 0, mention.start) for mark in _OPENINGS) + 1
+    # Only the sentence is searched: a mark absent from a long text costs no full scan.
+    opening = max(text.rfind(mark, sentence, mention.start) for mark in _OPENINGS) + 1
     before = text[max(sentence, opening):mention.start]
     return not any(c.isalnum() for c in before)

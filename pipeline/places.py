@@ -3,8 +3,7 @@ mostly misses.
 
 - Datelines: agencies and regional columns head each item with the place it comes from,
   in capitals: "PARIS, 15 (Havas). —", "VALAIS. — La grève...".
-- Origins in brackets after a name, in results and lists: "1. Olano (Esp)",
-  "M. Dupont (Vaud)".
+- Countries abbreviated in brackets after a name, in sports results: "1. Olano (Esp)".
 """
 
 from __future__ import annotations
@@ -42,12 +41,12 @@ def dateline_places(text: str, words: Lexicon) -> list[Mention]:
     found = []
     for match in _DATELINE.finditer(text):
         start, end = match.span(1)
-        if text[:start].rstrip()[-1:].isupper():  # the end of a longer heading
+        if text[max(0, start - 40):start].rstrip()[-1:].isupper():  # end of a longer heading
             continue
         written = match.group(1)
         dated = match.group(2) is not None
-        if sum(c.isalpha() for c in written) < _MIN_LETTERS or not dated and all(
-                word in words for word in re.findall(r"\w{3,}", written.lower())):
+        if sum(c.isalpha() for c in written) < _MIN_LETTERS \
+                or not dated and words.knows_every_word(written):
             continue
         kept = clean_span(written, "LOC")
         if kept:
