@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Container
 
 # Punctuation and quotes that never begin or end a name.
 _EDGE = "\"'«»‹›“”‘’„`()[]{}<>,;:!?¿¡*#_/\\|¦•·…—–-+=~^°§ \t\r\n"
@@ -105,17 +106,40 @@ _NAME_INNER_WORDS = PARTICLES | {"l", "la", "le", "les", "à", "au", "aux", "en"
 _SENTENCE_OPENERS = FUNCTION_WORDS - _NAME_INNER_WORDS
 
 
-def _cut_glued_sentence(text: str, start: int, end: int) -> int:
-    """The end of the name before a capitalised word that opens a sentence."""
-    for word in re.finditer(r"[^\s']+", text[start:end]):
-        if word.start() and word.group()[0].isupper() \
-                and fold(word.group()) in _SENTENCE_OPENERS:
-            return start + word.start()
+# A word (hyphens and inner dots kept: "Notre-Dame", "C.K") that starts after a space, an
+# apostrophe, or a full stop and a dash ("Duroy.-Il").
+_WORD = re.compile(r"(?:(?<=[\s'’])|(?<=[.!?][-—–]))\w[\w-]*(?:\.\w[\w-]*)*")
+_TRAILING_INNER_WORDS = re.compile(
+    rf"(?:[\s'’-]+(?:{'|'.join(sorted(_NAME_INNER_WORDS))}))+[\s'’-]*\Z", re.IGNORECASE)
+
+
+def _cut_glued_sentence(text: str, start: int, end: int, label: str,
+                        common_words: Container[str]) -> int:
+    """The end of the name before a capitalised word that opens a sentence ("Suisse
+    Notre"), and for a person, before a number or a common word in lower case ("Duroy
+    sourit", "Honegger démissionnaire"; particles aside). Foreign particles that are no
+    French word stay: "Minamoto no Tōru", "Daniel arap Moi"."""
+    for word in _WORD.finditer(text, start, end):
+        if word.start() == start:
+            continue
+        token = word.group()
+        folded = fold(token)
+        opens_sentence = token[0].isupper() and folded in _SENTENCE_OPENERS
+        goes_on = label == "PER" and (token[0].isdigit() or token[0].islower() and (
+            folded in _SENTENCE_OPENERS
+            or len(token) > 2 and token in common_words and folded not in _NAME_INNER_WORDS))
+        if opens_sentence or goes_on:
+            # Nor does a name end with a particle: "Duroy du 6e hussards" is "Duroy".
+            inner = _TRAILING_INNER_WORDS.search(text, start, word.start())
+            return inner.start() if inner else word.start()
     return end
 
 
-def clean_span(text: str, label: str) -> tuple[int, int] | None:
+def clean_span(text: str, label: str, common_words: Container[str] = frozenset(),
+               ) -> tuple[int, int] | None:
     """Return the (start, end) slice of `text` that is the name, or None if it is no name.
+    `common_words` holds the lower-case common words of the language (see
+    `pipeline.lexicon`): no person's name goes on with one.
 
     >>> "la Chine"[slice(*clean_span("la Chine", "LOC"))]
     'Chine'
@@ -129,9 +153,14 @@ def clean_span(text: str, label: str) -> tuple[int, int] | None:
     True
     >>> "Suisse Notre"[slice(*clean_span("Suisse Notre", "LOC"))]
     'Suisse'
+    >>> "Duroy sourit"[slice(*clean_span("Duroy sourit", "PER", {"sourire", "sourit"}))]
+    'Duroy'
+    >>> "Jean de la Fontaine"[slice(*clean_span("Jean de la Fontaine", "PER"))]
+    'Jean de la Fontaine'
     """
     start, end = _trim_edges(text, 0, len(text))
-    start, end = _trim_edges(text, start, _cut_glued_sentence(text, start, end))
+    start, end = _trim_edges(
+        text, start, _cut_glued_sentence(text, start, end, label, common_words))
     while True:
         before = (start, end)
         match = _ARTICLE.match(text, start, end)

@@ -26,10 +26,14 @@ if not Doc.has_extension("mentions"):
     Doc.set_extension("mentions", default=None)
 
 
-@Language.factory("clean_mentions", default_config={"labels": ["PER", "ORG", "LOC"]})
-def make_clean_mentions(nlp: Language, name: str, labels: list[str]):
-    """Keep entities of the wanted labels, trimmed to the name ("la Chine" -> "Chine")."""
+@Language.factory("clean_mentions",
+                  default_config={"labels": ["PER", "ORG", "LOC"], "lexicon": ""})
+def make_clean_mentions(nlp: Language, name: str, labels: list[str], lexicon: str):
+    """Keep entities of the wanted labels, trimmed to the name ("la Chine" -> "Chine").
+    `lexicon` is a spaCy lookups folder with the lemmatizer's tables (see
+    `pipeline.lexicon`), or "" to go without."""
     wanted = frozenset(labels)
+    words = load_lexicon(lexicon)
 
     def clean_mentions(doc: Doc) -> Doc:
         mentions = []
@@ -39,7 +43,7 @@ def make_clean_mentions(nlp: Language, name: str, labels: list[str]):
                 continue
             # "M. Homais" tagged LOC: trim the title as for a person (it becomes one below).
             kept = clean_span(ent.text, "PER" if starts_with_honorific(ent.text)
-                              else ent.label_)
+                              else ent.label_, words)
             if ent.ent_id_:  # found by the curation file's ruler: trust it, name it
                 kept = kept or (0, len(ent.text))
             elif kept is None:

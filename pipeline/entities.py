@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pipeline.aliasing import dominant, is_titled
 from pipeline.cleaning import FUNCTION_WORDS, PARTICLES, fold
 from pipeline.extract import DocRecord, RecordMention
+from pipeline.known_names import is_country, is_first_name, is_male_first_name
 
 TYPE_ORDER = ("PER", "ORG", "LOC", "MISC")
 # How many of the model's votes one context cue ("M. X", "la société X") is worth.
@@ -133,13 +134,23 @@ def merge_partial_names(votes: dict[str, Counter[str]],
                         names: dict[str, Counter[str]] | None = None) -> dict[str, str]:
     """Map a one-word person name to the one longer person name in the corpus that starts
     or ends with it ("Emma" -> "Emma Bovary"); leave it when there are several
-    ("Bovary": Emma or Charles?). Keys are folded names, `votes` their type votes, `names`
-    how they are written (a longer name must be a full name, see `is_full_name`).
+    ("Bovary": Emma or Charles?). A surname that also names a woman ("Mme Bovary") is a
+    family's: it goes to the one man of the family, if the corpus gives his full name
+    ("Charles Bovary", see `pipeline.known_names`). Keys are folded names, `votes` their
+    type votes, `names` how they are written (a longer name must be a full name, see
+    `is_full_name`).
 
     >>> per = Counter({"PER": 1})
     >>> merge_partial_names({"emma": per, "emma bovary": per, "charles bovary": per,
     ...                      "bovary": per})
     {'emma': 'emma bovary'}
+    >>> merge_partial_names({"de gaulle": per, "charles de gaulle": per, "f honegger": per,
+    ...                      "fritz honegger": per, "e honegger": per})
+    {'de gaulle': 'charles de gaulle', 'f honegger': 'fritz honegger'}
+    >>> merge_partial_names({"bovary": per, "mme bovary": per, "emma bovary": per,
+    ...                      "charles bovary": per, "walter": per, "mme walter": per,
+    ...                      "suzanne walter": per})
+    {'bovary': 'charles bovary'}
     """
     def is_person(key: str) -> bool:
         return _vote(votes[key]) == "PER"
@@ -152,9 +163,32 @@ def merge_partial_names(votes: dict[str, Counter[str]],
             by_word[words[0]].add(key)
             by_word[words[-1]].add(key)
     # "Walter" next to "Mme Walter" is M. Walter, not "Suzanne Walter": a surname that
-    # names a family stays apart from the one full name the corpus gives for it.
+    # names a married woman only goes to a man's full name ("Charles Bovary"), and only
+    # starts one if it is a first name too ("Mme Charles", "Charles Bovary"). "Mlle"
+    # would not do: it comes before first names, "Mlle Eugénie".
     families = {key.split(" ", 1)[1] for key in votes
-                if key.startswith(("mme ", "mlle ")) and " " not in key.split(" ", 1)[1]}
+                if key.startswith("mme ") and " " not in key.split(" ", 1)[1]}
+
+    def candidates(key: str) -> list[str]:
+        """The full names that `key` may be short for."""
+        words = key.split()
+        fulls = by_word.get(words[-1], ())
+        if len(words) == 2 and words[0] in PARTICLES:  # "de Gaulle": "Charles de Gaulle"
+            return [full for full in fulls if full.endswith(f" {key}")]
+        if len(words) == 2 and len(words[0]) == 1:  # "F. Honegger": "Fritz Honegger"
+            return [full for full in fulls if full.endswith(f" {words[1]}")
+                    and full.startswith(words[0]) and len(full.split()[0]) > 1]
+        if key in families:  # "Bovary": "Charles Bovary"; "Charles": "Charles Bovary"
+            return [full for full in fulls
+                    if full.endswith(f" {key}") and is_male_first_name(full.split()[0])
+                    or full.startswith(f"{key} ") and is_first_name(key)]
+        return list(fulls)
+
+    def is_short_name(key: str) -> bool:
+        """One word, or a particle or an initial and one word ("de gaulle", "f honegger")."""
+        words = key.split()
+        return len(words) == 1 or len(words) == 2 and (words[0] in PARTICLES
+                                                       or len(words[0]) == 1)
 
     def may_be_person(key: str) -> bool:
         # The model often calls a character's first name a place ("Eugénie"); a quarter of
@@ -165,9 +199,9 @@ def merge_partial_names(votes: dict[str, Counter[str]],
     for key in votes:
         # When several full names fit, the one mentioned far more often than the others
         # ("Macron": Emmanuel, not Brigitte).
-        full = dominant(by_word.get(key, ()), votes) \
-            if " " not in key and may_be_person(key) else None
-        if full and not (key in families and full.split()[-1] == key):
+        full = dominant(candidates(key), votes) \
+            if is_short_name(key) and may_be_person(key) else None
+        if full:
             merged[key] = full
     return merged
 
@@ -176,15 +210,17 @@ def merge_abbreviations(votes: dict[str, Counter[str]],
                         names: dict[str, Counter[str]]) -> dict[str, str]:
     """Map a place written as a two- or three-letter abbreviation ("Esp", "It") to the
     one-word place name of the corpus it begins, when one is mentioned far more often than
-    any other (see `aliasing.dominant`). A word is no abbreviation of a longer name it
+    any other (see `aliasing.dominant`). Where the layout marks it as a place, as results
+    do ("Olano (Esp)"), the one country it begins comes first ("Be": "Belgique", not
+    "Berne"; see `pipeline.known_names`). A word is no abbreviation of a longer name it
     starts: "Rio" of "Rio Tinto", "Sud" of "Sud-Amérique".
 
-    >>> loc = Counter({"LOC": 1})
-    >>> merge_abbreviations({"esp": loc, "espagne": loc, "it": loc, "be": loc, "berne": loc,
+    >>> loc, cued = Counter({"LOC": 1}), Counter({"LOC": 6})
+    >>> merge_abbreviations({"esp": loc, "espagne": loc, "it": loc, "be": cued, "berne": loc,
     ...                      "belgique": loc, "rio": loc, "rio tinto": loc},
     ...                     {"esp": Counter(["Esp"]), "it": Counter(["It"]), "be": Counter(["Be"]),
     ...                      "rio": Counter(["Rio"])})
-    {'esp': 'espagne'}
+    {'esp': 'espagne', 'be': 'belgique'}
     """
     places = [key for key in votes
               if len(key) > 3 and " " not in key and _vote(votes[key]) == "LOC"]
@@ -193,7 +229,12 @@ def merge_abbreviations(votes: dict[str, Counter[str]],
         name = written.most_common(1)[0][0] if written else ""
         if 2 <= len(name) <= 3 and name.isalpha() and name.istitle() \
                 and _vote(votes[key]) == "LOC":
-            place = dominant([p for p in places if p.startswith(key)], votes)
+            begun = [p for p in places if p.startswith(key)]
+            # Only where the layout says "place" ("Olano (Esp)", a context cue: more votes
+            # than mentions), not "Schulthess et Co." the model took for one.
+            cued = votes[key]["LOC"] > written.total()
+            countries = [p for p in begun if is_country(p)] if cued else []
+            place = countries[0] if len(countries) == 1 else dominant(begun, votes)
             if place:
                 merged[key] = place
     return merged

@@ -63,8 +63,8 @@ def load_nlp(model: str = DEFAULT_MODEL, *, labels: tuple[str, ...] = ("PER", "O
                              config={"overwrite_ents": True, "phrase_matcher_attr": "LOWER"})
         ruler.add_patterns([{**p, "pattern": normalize_typography(p["pattern"])}
                             for p in curation.patterns()])
-    nlp.add_pipe("clean_mentions", config={"labels": list(labels)})
     lexicon = lexicon_folder(_model_path(model))  # models without a lemmatizer go without
+    nlp.add_pipe("clean_mentions", config={"labels": list(labels), "lexicon": lexicon})
     if lexicon and "LOC" in labels:
         nlp.add_pipe("layout_places", config={"lexicon": lexicon})
     if lexicon and "ORG" in labels:

@@ -165,9 +165,12 @@ def test_an_abbreviated_country_joins_the_country_it_begins():
     table = build_entities(records)
     assert table.id_of("Esp") == table.id_of("Espagne") == "espagne-loc"
     assert table.entities["espagne-loc"].label == "Espagne"
-    # "Be": Berne or Belgique? Neither is mentioned far more often: left alone.
+    # "Be": Berne or Belgique? Neither is mentioned far more often: left alone...
     records.append(record("r3", ("Belgique", "LOC", 0)))
     assert build_entities(records).id_of("Be") == "be-loc"
+    # ... unless the layout says "place" (a cue, as in "Tchmil (Be)"): then the country.
+    records.append(doc("r4", mention("Tchmil"), mention("Be", "LOC", cue="LOC")))
+    assert build_entities(records).id_of("Be") == "belgique-loc"
 
 
 def test_an_acronym_joins_the_name_it_abbreviates_once_an_article_gives_both():
@@ -180,3 +183,31 @@ def test_an_acronym_joins_the_name_it_abbreviates_once_an_article_gives_both():
     assert table.entities[table.id_of("PCC")].label == "Parti communiste chinois"
     assert table.entities[table.id_of("PCC")].mentions == 3
     assert table.id_of("SPD") != table.id_of("Saint-Paul-lès-Durance")  # never side by side
+
+
+def test_a_family_name_goes_to_the_man_of_the_family():
+    # "Mme Bovary" is a woman of the family: the bare surname is her husband, the one man
+    # whose full name the corpus gives, though Emma is named as often.
+    bovary = [doc("c1", *[mention("Emma Bovary")] * 2, *[mention("Charles Bovary")] * 2,
+                  mention("Mme Bovary", text="Bovary"), mention("Bovary"))]
+    assert build_entities(bovary).id_of("Bovary") == "charles-bovary-per"
+    # The only full name is a woman's: the surname stays apart (M. Walter).
+    walter = [doc("c1", mention("Suzanne Walter"), mention("Mme Walter", text="Walter"),
+                  mention("Walter"))]
+    assert build_entities(walter).id_of("Walter") == "walter-per"
+
+
+def test_a_surname_with_its_particle_joins_the_full_name():
+    records = [doc("a1", mention("Charles de Gaulle"), mention("de Gaulle")),
+               doc("a2", mention("de Gaulle"), mention("de Gaulle"))]
+    table = build_entities(records)
+    assert table.id_of("de Gaulle") == "charles-de-gaulle-per"
+    assert table.entities["charles-de-gaulle-per"].mentions == 4
+
+
+def test_an_initial_and_a_surname_join_the_full_name_they_abbreviate():
+    records = [doc("a1", mention("Fritz Honegger"), mention("F. Honegger"),
+                   mention("E. Honegger"))]
+    table = build_entities(records)
+    assert table.id_of("F. Honegger") == "fritz-honegger-per"
+    assert table.id_of("E. Honegger") == "e-honegger-per"  # another Honegger

