@@ -19,28 +19,30 @@ import time
 from pathlib import Path
 
 import networkx as nx
+from entity_graph.graph.cooccurrence import Attachments, link
+from entity_graph.graph.html import write_html
+from entity_graph.graph.layout import add_layout
 from playwright.sync_api import sync_playwright
-
-from graph.html import write_html
-from graph.layout import add_layout
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run"]
 
 
-def random_graph(nodes: int, edges_per_node: int, seed: int = 1) -> nx.Graph:
+def random_graph(nodes: int, edges_per_node: int, seed: int = 1,
+                 ) -> tuple[nx.Graph, Attachments]:
     rng = random.Random(seed)
+    attachments = Attachments()
     graph = nx.barabasi_albert_graph(nodes, edges_per_node, seed=seed)
     for node in graph:
         graph.nodes[node].update(label=f"Entité {node}", type=rng.choice(["PER", "ORG", "LOC"]),
                                  mentions=rng.randint(1, 500), documents=rng.randint(1, 50),
                                  aliases=f"Entité {node} | E. {node}")
     for a, b in graph.edges:
-        graph.edges[a, b].update(
-            weight=rng.randint(1, 30), documents=rng.randint(1, 10),
-            evidence=[(f"doc{k}", "2023-06", f"Entité {a} a rencontré Entité {b} à Paris, "
-                       "selon un communiqué publié jeudi.") for k in range(3)])
-    return graph
+        graph.edges[a, b].update(weight=rng.randint(1, 30), documents=rng.randint(1, 10))
+        attachments.evidence[link(a, b)] = [
+            (f"doc{k}", "2023-06", f"Entité {a} a rencontré Entité {b} à Paris, "
+             "selon un communiqué publié jeudi.") for k in range(3)]
+    return graph, attachments
 
 
 def open_page(browser, path: Path, screenshot: Path | None = None,
@@ -84,10 +86,11 @@ def main() -> None:
         print(f"{'nodes':>6} {'edges':>7} {'html MB':>8} {'first paint s':>14} "
               f"{'interactive s':>14}")
         for n in args.nodes:
-            graph = add_layout(random_graph(n, args.edges_per_node))
+            graph, attachments = random_graph(n, args.edges_per_node)
+            add_layout(graph)
             with tempfile.TemporaryDirectory() as folder:
                 path = Path(folder) / "graph.html"
-                write_html(graph, path, max_nodes=n)
+                write_html(graph, path, attachments=attachments, max_nodes=n)
                 size = path.stat().st_size / 1e6
                 result = open_page(browser, path)
             print(f"{n:>6} {graph.number_of_edges():>7} {size:>8.1f} "

@@ -84,7 +84,7 @@ def measure(name: str, files: list[Path], workers: int, out: Path) -> dict:
         for text in texts_of(files):
             nlp(text)
     else:  # build, rerun
-        from pipeline.build import build
+        from entity_graph.pipeline.run import build
 
         options = {"weight": "npmi"} if name == "rerun" else {}
         stages = build(files, out, workers=workers, progress=False, **options).timings

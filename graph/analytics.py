@@ -12,8 +12,7 @@ from contextlib import contextmanager
 
 import igraph
 import networkx as nx
-
-from graph.layout import add_layout
+from entity_graph.graph.layout import add_layout
 
 # Exact betweenness costs one breadth-first search per node; above this many nodes it is
 # estimated from BETWEENNESS_SAMPLES source nodes drawn with the fixed seed.

@@ -1,7 +1,7 @@
 """Link entities that are mentioned close to each other.
 
 A *window* says what "close" means: the same sentence, paragraph or document, or at most
-N tokens apart. Each edge gets every association measure (see `graph.association`), and
+N tokens apart. Each edge gets every association measure (see `entity_graph.graph.association`), and
 `weight` is the one asked for.
 """
 
@@ -11,21 +11,60 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import combinations
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal, get_args
 
 import networkx as nx
-
-from graph.association import jaccard, npmi, pmi
-from graph.timeline import spells
+from entity_graph.graph.association import jaccard, npmi, pmi
+from entity_graph.graph.timeline import spells
 
 if TYPE_CHECKING:  # graph/ only needs the shapes of pipeline/'s records
-    from pipeline.entities import EntityTable
-    from pipeline.extract import DocRecord
+    from entity_graph.pipeline.extraction.records import DocRecord
+    from entity_graph.pipeline.merging.entities import EntityTable
 
 UNITS = ("sentence", "paragraph", "document")
-WEIGHTS = ("count", "documents", "pmi", "npmi", "jaccard")
+Weight = Literal["count", "documents", "pmi", "npmi", "jaccard"]
+WEIGHTS: tuple[str, ...] = get_args(Weight)
 
 Window = str | int  # "sentence", "paragraph", "document", or a number of tokens
+Evidence = tuple[str, str, str]  # document id, date ("" when undated), sentence
+Spell = tuple[str, str]  # first and last day, ISO
+
+
+def link(a: str, b: str) -> tuple[str, str]:
+    """The key of the link between two nodes: their ids in order.
+
+    >>> link("b", "a")
+    ('a', 'b')
+    """
+    return (a, b) if a <= b else (b, a)
+
+
+@dataclass
+class Attachments:
+    """What belongs to a graph's nodes and links but is no attribute that networkx's
+    writers accept, being a list: each link's evidence sentences and the timeline spells
+    of each node and link. Links are keyed by `link`. (On the graph itself, `evidence` is
+    the same sentences as one string, see `format_evidence`.)"""
+
+    evidence: dict[tuple[str, str], list[Evidence]] = field(default_factory=dict)
+    spells: dict[str | tuple[str, str], list[Spell]] = field(default_factory=dict)
+
+    def evidence_of(self, a: str, b: str) -> list[Evidence]:
+        return self.evidence.get(link(a, b), [])
+
+    def spells_of(self, a: str, b: str | None = None) -> list[Spell]:
+        """The spells of node `a`, or of the link between `a` and `b`."""
+        return self.spells.get(a if b is None else link(a, b), [])
+
+
+def format_evidence(evidence: Iterable[Evidence]) -> str:
+    """Evidence as one readable string, one sentence a line.
+
+    >>> format_evidence([("a.txt", "2023-06", "Musk en Chine.")])
+    'a.txt (2023-06): Musk en Chine.'
+    """
+    return "\n".join(f"{doc} ({date}): {text}" if date else f"{doc}: {text}"
+                     for doc, date, text in evidence)
 
 
 def parse_window(value: str | int) -> Window:
@@ -34,6 +73,8 @@ def parse_window(value: str | int) -> Window:
     >>> parse_window("paragraph"), parse_window("10")
     ('paragraph', 10)
     """
+    if isinstance(value, bool):
+        raise ValueError(f"unknown window {value!r}")
     if isinstance(value, int) or str(value).isdigit():
         if int(value) < 1:
             raise ValueError(f"a token window must be at least 1, not {value}")
@@ -48,7 +89,7 @@ class _Pair:
     count: int = 0
     documents: set[int] = field(default_factory=set)
     dates: set[str] = field(default_factory=set)
-    evidence: list[tuple[str, str, str]] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
 
 
 def _contexts_in(record: DocRecord, window: Window) -> int:
@@ -105,53 +146,37 @@ def _evidence_text(record: DocRecord, sentences_a: set[int], sentences_b: set[in
     return " … ".join(texts) if len(texts) == len(chosen) else ""
 
 
-def cooccurrence_graph(records: Iterable[DocRecord], table: EntityTable, *,
-                       window: Window = "sentence", weight: str = "count",
-                       evidence: int = 3) -> nx.Graph:
-    """Build the entity graph: one node per entity, one edge per pair of entities that
-    occur together in at least one window.
+@dataclass
+class Counts:
+    """What one pass over the records counts: contexts (windows) in all, each entity's
+    occurrences in them, the documents (by position) and dates naming it, and each pair."""
 
-    Node attributes: `label`, `type`, `mentions`, `documents`, `aliases` (" | "-joined),
-    and, when documents have dates, `first_seen`, `last_seen` and `spells`.
-    Edge attributes: `count` (windows shared; for token windows, pairs of mentions at most
-    N tokens apart), `documents` (documents where they are shared), `pmi`, `npmi`,
-    `jaccard` (over the documents naming each), `weight` (the measure named by `weight`;
-    PMI and NPMI below 0 count as 0), `evidence` (up to `evidence` examples as
-    (document id, date, sentence) tuples), and dates as for nodes.
+    contexts: int = 0
+    occurrences: Counter[str] = field(default_factory=Counter)
+    documents: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
+    dates: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    pairs: dict[tuple[str, str], _Pair] = field(default_factory=lambda: defaultdict(_Pair))
 
-    >>> from pipeline.entities import build_entities
-    >>> from pipeline.extract import DocRecord, RecordMention as M
-    >>> record = DocRecord("d1", None, None, None, "", 0, 9, [
-    ...     M(0, 4, "Musk", "PER", "Musk", 0), M(8, 13, "Chine", "LOC", "Chine", 0)],
-    ...     sentences={0: "Musk en Chine."})
-    >>> g = cooccurrence_graph([record], build_entities([record]), window="document")
-    >>> g.edges["musk-per", "chine-loc"]["count"], g.nodes["musk-per"]["label"]
-    (1, 'Musk')
-    """
-    window = parse_window(window)
-    if weight not in WEIGHTS:
-        raise ValueError(f"unknown weight {weight!r}: use one of {', '.join(WEIGHTS)}")
 
-    contexts = 0
-    occurrences: Counter[str] = Counter()
-    documents_of: dict[str, set[int]] = defaultdict(set)
-    dates_of: dict[str, set[str]] = defaultdict(set)
-    pairs: dict[tuple[str, str], _Pair] = defaultdict(_Pair)
+def count_cooccurrences(records: Iterable[DocRecord], table: EntityTable, *,
+                        window: Window = "sentence", evidence: int = 3) -> Counts:
+    """Count entities and pairs of entities window by window, keeping up to `evidence`
+    distinct example sentences per pair (one pass over the records)."""
+    counts = Counts()
     for index, record in enumerate(records):
-        mentions = [(table.entity_of(m), m) for m in record.mentions]
-        mentions = [(entity_id, m) for entity_id, m in mentions if entity_id is not None]
+        mentions = table.resolve(record.mentions)
         for entity_id, _ in mentions:
-            documents_of[entity_id].add(index)
+            counts.documents[entity_id].add(index)
             if record.date:
-                dates_of[entity_id].add(record.date)
-        contexts += _contexts_in(record, window)
+                counts.dates[entity_id].add(record.date)
+        counts.contexts += _contexts_in(record, window)
         if isinstance(window, int):
             seen, found = _token_cooccurrences(mentions, window)
         else:
             seen, found = _unit_cooccurrences(mentions, window)
-        occurrences.update(seen)
+        counts.occurrences.update(seen)
         for a, b, sentences_a, sentences_b in found:
-            pair = pairs[(a, b)]
+            pair = counts.pairs[(a, b)]
             pair.count += 1
             pair.documents.add(index)
             if record.date:
@@ -160,7 +185,43 @@ def cooccurrence_graph(records: Iterable[DocRecord], table: EntityTable, *,
                 text = _evidence_text(record, sentences_a, sentences_b)
                 if text and all(text != kept for _, _, kept in pair.evidence):
                     pair.evidence.append((record.id, record.date or "", text))
+    return counts
 
+
+def cooccurrence_graph(records: Iterable[DocRecord], table: EntityTable, *,
+                       window: Window = "sentence", weight: str = "count",
+                       evidence: int = 3, attachments: Attachments | None = None) -> nx.Graph:
+    """Build the entity graph: one node per entity, one edge per pair of entities that
+    occur together in at least one window.
+
+    Every attribute is an int, a float or a string, so networkx's own writers take the
+    graph as it is. Node attributes: `label`, `type`, `mentions`, `documents`, `aliases`
+    (" | "-joined), and, when documents have dates, `first_seen` and `last_seen`.
+    Edge attributes: `count` (windows shared; for token windows, pairs of mentions at most
+    N tokens apart), `documents` (documents where they are shared), `pmi`, `npmi`,
+    `jaccard` (over the documents naming each), `weight` (the measure named by `weight`;
+    PMI and NPMI below 0 count as 0), `evidence` (up to `evidence` examples, one a line,
+    see `format_evidence`), and dates as for nodes. Given `attachments`, it is filled with
+    the evidence as (document id, date, sentence) tuples and the timeline spells.
+
+    >>> from entity_graph.pipeline.merging.entities import build_entities
+    >>> from entity_graph.pipeline.extraction.records import DocRecord, RecordMention as M
+    >>> record = DocRecord("d1", None, None, None, "", 0, 9, [
+    ...     M(0, 4, "Musk", "PER", "Musk", 0), M(8, 13, "Chine", "LOC", "Chine", 0)],
+    ...     sentences={0: "Musk en Chine."})
+    >>> g = cooccurrence_graph([record], build_entities([record]), window="document")
+    >>> g.edges["musk-per", "chine-loc"]["count"], g.nodes["musk-per"]["label"]
+    (1, 'Musk')
+    >>> g.edges["musk-per", "chine-loc"]["evidence"]
+    'd1: Musk en Chine.'
+    """
+    window = parse_window(window)
+    if weight not in WEIGHTS:
+        raise ValueError(f"unknown weight {weight!r}: use one of {', '.join(WEIGHTS)}")
+
+    counts = count_cooccurrences(records, table, window=window, evidence=evidence)
+    occurrences, documents_of, dates_of = counts.occurrences, counts.documents, counts.dates
+    attachments = attachments if attachments is not None else Attachments()
     dated = any(dates_of.values())
     graph = nx.Graph(window=str(window), weight=weight)
     for entity in table.entities.values():
@@ -169,24 +230,27 @@ def cooccurrence_graph(records: Iterable[DocRecord], table: EntityTable, *,
                        aliases=" | ".join(entity.aliases))
         if dated:
             graph.nodes[entity.id].update(_seen(dates_of[entity.id]))
-    for (a, b), pair in pairs.items():
+            attachments.spells[entity.id] = spells(dates_of[entity.id])
+    for (a, b), pair in counts.pairs.items():
         measures = {
             "count": pair.count,
             "documents": len(pair.documents),
-            "pmi": round(pmi(pair.count, occurrences[a], occurrences[b], contexts), 4),
-            "npmi": round(npmi(pair.count, occurrences[a], occurrences[b], contexts), 4),
+            "pmi": round(pmi(pair.count, occurrences[a], occurrences[b], counts.contexts), 4),
+            "npmi": round(npmi(pair.count, occurrences[a], occurrences[b], counts.contexts), 4),
             "jaccard": round(jaccard(len(documents_of[a] & documents_of[b]),
                                      len(documents_of[a]), len(documents_of[b])), 4),
         }
         chosen = measures[weight]
         graph.add_edge(a, b, **measures, weight=max(chosen, 0.0) if weight in ("pmi", "npmi")
-                       else chosen, evidence=pair.evidence)
+                       else chosen, evidence=format_evidence(pair.evidence))
+        attachments.evidence[link(a, b)] = pair.evidence
         if dated:
             graph.edges[a, b].update(_seen(pair.dates))
+            attachments.spells[link(a, b)] = spells(pair.dates)
     return graph
 
 
-def _seen(dates: set[str]) -> dict:
+def _seen(dates: set[str]) -> dict[str, str]:
     if not dates:
-        return {"first_seen": "", "last_seen": "", "spells": []}
-    return {"first_seen": min(dates), "last_seen": max(dates), "spells": spells(dates)}
+        return {"first_seen": "", "last_seen": ""}
+    return {"first_seen": min(dates), "last_seen": max(dates)}

@@ -21,10 +21,10 @@ from pathlib import Path
 import jinja2
 import networkx as nx
 import pyvis
+from entity_graph.graph.atomic import atomic_write
+from entity_graph.graph.cooccurrence import Attachments
+from entity_graph.graph.style import TYPE_NAMES, node_size, type_colour
 from pyvis.network import Network
-
-from graph.atomic import atomic_write
-from graph.style import TYPE_NAMES, node_size, type_colour
 
 _VIS_DIR = Path(pyvis.__file__).parent / "templates" / "lib" / "vis-9.1.2"
 
@@ -58,8 +58,11 @@ def strongest_nodes(graph: nx.Graph, limit: int) -> list:
     return order[:limit]
 
 
-def network_data(graph: nx.Graph) -> tuple[list[dict], list[dict]]:
-    """vis-network nodes and edges for `graph`, built with pyvis."""
+def network_data(graph: nx.Graph, attachments: Attachments | None = None,
+                 ) -> tuple[list[dict], list[dict]]:
+    """vis-network nodes and edges for `graph`, built with pyvis; each edge carries its
+    evidence from `attachments`."""
+    attachments = attachments or Attachments()
     net = Network(directed=False)
     most = max((d.get("mentions", 1) for _, d in graph.nodes(data=True)), default=1)
     for node, data in graph.nodes(data=True):
@@ -84,7 +87,7 @@ def network_data(graph: nx.Graph) -> tuple[list[dict], list[dict]]:
             pmi=data.get("pmi", ""), npmi=data.get("npmi", ""), jaccard=data.get("jaccard", ""),
             title=f"{graph.nodes[a].get('label', a)} — {graph.nodes[b].get('label', b)}: "
                   f"{data.get('weight', 1)}",
-            evidence=[list(e) for e in data.get("evidence", [])],
+            evidence=[list(e) for e in attachments.evidence_of(a, b)],
         )
     nodes, edges, *_ = net.get_network_data()
     for index, edge in enumerate(edges):
@@ -92,10 +95,12 @@ def network_data(graph: nx.Graph) -> tuple[list[dict], list[dict]]:
     return nodes, edges
 
 
-def render_html(graph: nx.Graph, *, title: str = "Entity graph", corpus: dict | None = None,
+def render_html(graph: nx.Graph, *, attachments: Attachments | None = None,
+                title: str = "Entity graph", corpus: dict | None = None,
                 max_nodes: int = 500) -> str:
-    """The whole page as a string. `corpus` holds counts shown in the header
-    (documents, words). Only the `max_nodes` most mentioned entities are drawn.
+    """The whole page as a string. `attachments` give the links' evidence sentences;
+    `corpus` holds counts shown in the header (documents, words). Only the `max_nodes`
+    most mentioned entities are drawn.
 
     >>> html = render_html(nx.Graph())
     >>> "://" in html
@@ -103,7 +108,7 @@ def render_html(graph: nx.Graph, *, title: str = "Entity graph", corpus: dict | 
     """
     total_nodes, total_edges = graph.number_of_nodes(), graph.number_of_edges()
     shown = graph.subgraph(strongest_nodes(graph, max_nodes)) if total_nodes > max_nodes else graph
-    nodes, edges = network_data(shown)
+    nodes, edges = network_data(shown, attachments)
     types = sorted({n["type"] for n in nodes}, key=lambda t: (t not in TYPE_NAMES, t))
     payload = {
         "nodes": nodes,
@@ -120,7 +125,7 @@ def render_html(graph: nx.Graph, *, title: str = "Entity graph", corpus: dict | 
         },
     }
     environment = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(files("graph") / "templates")),
+        loader=jinja2.FileSystemLoader(str(files("entity_graph.graph") / "templates")),
         autoescape=True,
     )
     page = environment.get_template("graph.html.j2").render(

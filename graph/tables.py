@@ -8,13 +8,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import networkx as nx
-
-from graph.atomic import atomic_write
-from graph.export import format_evidence
+from entity_graph.graph.atomic import atomic_write
+from entity_graph.graph.cooccurrence import Attachments
 
 if TYPE_CHECKING:  # graph/ only needs the shapes of pipeline/'s records
-    from pipeline.entities import EntityTable
-    from pipeline.extract import DocRecord
+    from entity_graph.pipeline.extraction.records import DocRecord
+    from entity_graph.pipeline.merging.entities import EntityTable
 
 ENTITY_COLUMNS = ["id", "label", "type", "mentions", "documents", "aliases", "degree",
                   "weighted_degree", "pagerank", "betweenness", "community", "first_seen",
@@ -24,6 +23,7 @@ EDGE_COLUMNS = ["source", "target", "source_label", "target_label", "weight", "c
                 "evidence"]
 EVIDENCE_COLUMNS = ["source", "target", "doc_id", "date", "sentence"]
 MENTION_COLUMNS = ["doc_id", "date", "start", "end", "text", "label", "entity_id"]
+ALIAS_COLUMNS = ["entity_id", "label", "alias", "mentions", "rules", "via"]
 
 
 def _write_rows(path: str | Path, columns: list[str], rows: Iterable[dict]) -> None:
@@ -52,18 +52,27 @@ def write_edges_csv(graph: nx.Graph, path: str | Path) -> None:
     """One row per edge, heaviest first; `evidence` is one example a line."""
     _write_rows(path, EDGE_COLUMNS, (
         {**data, "source": a, "target": b, "source_label": graph.nodes[a].get("label", a),
-         "target_label": graph.nodes[b].get("label", b),
-         "evidence": format_evidence(data.get("evidence", []))}
+         "target_label": graph.nodes[b].get("label", b)}
         for a, b, data in _edges_by_weight(graph)))
 
 
-def write_evidence_csv(graph: nx.Graph, path: str | Path) -> None:
+def write_evidence_csv(graph: nx.Graph, attachments: Attachments, path: str | Path) -> None:
     """One row per example sentence of each edge."""
     _write_rows(path, EVIDENCE_COLUMNS, (
         {"source": a, "target": b, "doc_id": doc, "date": date, "sentence": sentence}
-        for a, b, data in _edges_by_weight(graph)
-        for doc, date, sentence in data.get("evidence", [])
+        for a, b, _ in _edges_by_weight(graph)
+        for doc, date, sentence in attachments.evidence_of(a, b)
     ))
+
+
+def write_aliases_csv(table: EntityTable, path: str | Path) -> None:
+    """One row per way an alias joined its entity (see `AliasOrigin`): `rules` and `via`
+    list the merge rules and the names joined, in order, separated by " > "."""
+    _write_rows(path, ALIAS_COLUMNS, (
+        {"entity_id": origin.entity_id, "label": table.entities[origin.entity_id].label,
+         "alias": origin.alias, "mentions": origin.mentions, "rules": origin.rules,
+         "via": " > ".join(name for _, name in origin.steps)}
+        for origin in table.origins))
 
 
 def mention_rows(records: Iterable[DocRecord], table: EntityTable) -> Iterator[dict]:
@@ -71,12 +80,10 @@ def mention_rows(records: Iterable[DocRecord], table: EntityTable) -> Iterator[d
     character offsets into the source: the decoded file for .txt/.md (so a `date` header
     line is counted), the `text` field for JSONL."""
     for record in records:
-        for m in record.mentions:
-            entity_id = table.entity_of(m)
-            if entity_id is not None:
-                yield {"doc_id": record.id, "date": record.date or "",
-                       "start": record.offset + m.start, "end": record.offset + m.end,
-                       "text": m.text, "label": m.label, "entity_id": entity_id}
+        for entity_id, m in table.resolve(record.mentions):
+            yield {"doc_id": record.id, "date": record.date or "",
+                   "start": record.offset + m.start, "end": record.offset + m.end,
+                   "text": m.text, "label": m.label, "entity_id": entity_id}
 
 
 def write_mentions_csv(records: Iterable[DocRecord], table: EntityTable,

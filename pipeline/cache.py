@@ -18,12 +18,23 @@ from collections.abc import Iterable
 from importlib import metadata
 from pathlib import Path
 
-from pipeline.extract import Extraction, RecordMention
+from entity_graph.pipeline.errors import CacheError
+from entity_graph.pipeline.extraction.records import Extraction, RecordMention
 
 CACHE_NAME = ".entity-graph-cache.sqlite"
-# The modules whose code decides what a document's mentions are.
-_EXTRACTION_MODULES = ("aliasing", "cleaning", "components", "consistency", "curation",
-                       "extract", "lexicon", "nlp", "normalize", "places", "teams")
+# The folders whose code decides what a document's mentions are: every module in them,
+# present or future, is part of the fingerprint (no list to keep up to date).
+EXTRACTION_FOLDERS = ("extraction", "rules")
+
+
+def source_files() -> list[Path]:
+    """The source files of the extraction folders, in a stable order.
+
+    >>> any(path.name == "cleaning.py" for path in source_files())
+    True
+    """
+    here = Path(__file__).parent
+    return sorted(path for folder in EXTRACTION_FOLDERS for path in (here / folder).rglob("*.py"))
 
 
 def model_version(model: str) -> str:
@@ -35,15 +46,17 @@ def model_version(model: str) -> str:
         return hashlib.sha256(meta.read_bytes()).hexdigest()[:16] if meta.is_file() else "?"
 
 
-def fingerprint(model: str, types: Iterable[str], curation_file: str | Path | None) -> str:
-    """Everything besides the text that an extraction depends on, as one hash."""
+def fingerprint(model: str, types: Iterable[str], curation_file: str | Path | None, *,
+                sources: Iterable[Path] | None = None) -> str:
+    """Everything besides the text that an extraction depends on, as one hash: the model
+    and its version, spaCy's version, the types, the curation file, and the code of
+    `sources` (by default every module of the extraction folders)."""
     digest = hashlib.sha256()
-    here = Path(__file__).parent
     for part in (model, model_version(model), metadata.version("spacy"), ",".join(sorted(types))):
         digest.update(part.encode() + b"\0")
     digest.update(Path(curation_file).read_bytes() if curation_file else b"")
-    for module in _EXTRACTION_MODULES:
-        digest.update((here / f"{module}.py").read_bytes())
+    for path in source_files() if sources is None else sources:
+        digest.update(f"{path.parent.name}/{path.name}".encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
 
@@ -91,8 +104,9 @@ class MentionCache:
             self._db.execute("CREATE TABLE IF NOT EXISTS extractions "
                              "(key TEXT PRIMARY KEY, value BLOB NOT NULL)")
         except sqlite3.DatabaseError as error:
-            raise sqlite3.DatabaseError(f"{self.path}: not a usable cache ({error}); "
-                                        "delete it or run `entity-graph cache clear`") from error
+            self._db.close()
+            raise CacheError(f"{self.path}: not a usable cache ({error}); "
+                             "delete it or run `entity-graph cache clear`") from error
 
     def get(self, key: str) -> Extraction | None:
         row = self._db.execute("SELECT value FROM extractions WHERE key = ?", (key,)).fetchone()
@@ -133,3 +147,9 @@ class MentionCache:
 
     def close(self) -> None:
         self._db.close()
+
+    def __enter__(self) -> MentionCache:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

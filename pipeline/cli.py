@@ -1,4 +1,9 @@
-"""`entity-graph` command line."""
+"""`entity-graph` command line.
+
+Every user error (an `EntityGraphError`: a bad option, a missing path, a model that
+cannot be loaded, an unwritable output...) is one line on stderr and exit code 2; any
+other exception is a bug and keeps its traceback.
+"""
 
 from __future__ import annotations
 
@@ -9,17 +14,17 @@ import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
+from entity_graph.graph.atomic import atomic_write
+from entity_graph.graph.cooccurrence import WEIGHTS
+from entity_graph.pipeline.cache import MentionCache
+from entity_graph.pipeline.errors import EntityGraphError
+from entity_graph.pipeline.merging.entities import FIRST_STEPS
+from entity_graph.pipeline.merging.rules import MERGE_RULES
+from entity_graph.pipeline.reading import check_paths
+from entity_graph.pipeline.result import AliasRow, load
+from entity_graph.pipeline.run import build, cache_path
+from entity_graph.pipeline.settings import DEFAULT_MODEL, ENTITY_TYPES, Settings
 from tqdm.contrib.logging import logging_redirect_tqdm
-
-from graph.atomic import atomic_write
-from graph.cooccurrence import WEIGHTS, parse_window
-from pipeline.build import Settings, build, cache_path
-from pipeline.cache import MentionCache
-from pipeline.curation import CurationError
-from pipeline.reading import InputError, check_paths
-from pipeline.settings import DEFAULT_MODEL, ModelError
-
-KNOWN_TYPES = ("PER", "ORG", "LOC", "MISC")
 
 
 class _OneLine(logging.Formatter):
@@ -28,40 +33,8 @@ class _OneLine(logging.Formatter):
 
 
 def _types(value: str) -> tuple[str, ...]:
-    types = tuple(t.strip().upper() for t in value.split(",") if t.strip())
-    unknown = [t for t in types if t not in KNOWN_TYPES]
-    if unknown or not types:
-        raise argparse.ArgumentTypeError(
-            f"unknown type(s) {', '.join(unknown) or value!r}; choose from {','.join(KNOWN_TYPES)}")
-    return types
-
-
-def _positive(value: str) -> int:
-    number = int(value)
-    if number < 0:
-        raise argparse.ArgumentTypeError(f"{value} is negative")
-    return number
-
-
-def _window(value: str) -> str | int:
-    try:
-        return parse_window(value)
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(str(error)) from None
-
-
-def _number(value: str) -> float:
-    number = float(value)
-    if number < 0:
-        raise argparse.ArgumentTypeError(f"{value} is negative")
-    return number
-
-
-def _alpha(value: str) -> float:
-    number = float(value)
-    if not 0 < number <= 1:
-        raise argparse.ArgumentTypeError(f"{value} is not in (0, 1]")
-    return number
+    """Comma-separated types; `Settings` says which are allowed."""
+    return tuple(t.strip() for t in value.split(","))
 
 
 def parser() -> argparse.ArgumentParser:
@@ -70,7 +43,15 @@ def parser() -> argparse.ArgumentParser:
         description="Turn French articles into a graph of the people, organisations and "
                     "places they mention.")
     commands = main.add_subparsers(dest="command", required=True)
+    for add in (_add_build, _add_cache, _add_eval, _add_explain):
+        add(commands)
+    return main
 
+
+Commands = argparse._SubParsersAction
+
+
+def _add_build(commands: Commands) -> None:
     build_cmd = commands.add_parser(
         "build", help="extract entities from articles and write the graph",
         description="Read .txt/.md files (folders are searched recursively) and .jsonl files "
@@ -82,8 +63,8 @@ def parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--model", default=DEFAULT_MODEL,
                            help="installed spaCy pipeline (default: %(default)s)")
     build_cmd.add_argument("--types", type=_types, default=("PER", "ORG", "LOC"),
-                           help="entity types to keep, comma-separated (default: PER,ORG,LOC; "
-                                "add MISC to keep it)")
+                           help=f"entity types to keep, comma-separated, among "
+                                f"{','.join(ENTITY_TYPES)} (default: PER,ORG,LOC)")
     curation = build_cmd.add_mutually_exclusive_group()
     curation.add_argument("--curation", metavar="FILE",
                           help="curation file (entities, ignore, types); default: "
@@ -91,7 +72,7 @@ def parser() -> argparse.ArgumentParser:
     curation.add_argument("--no-curation", action="store_true",
                           help="ignore the corpus folder's curation file")
     graph = build_cmd.add_argument_group("graph")
-    graph.add_argument("--window", type=_window, default="sentence",
+    graph.add_argument("--window", default="sentence",
                        metavar="sentence|paragraph|document|N",
                        help="entities are linked when they occur in the same sentence, "
                             "paragraph or document, or at most N tokens apart "
@@ -100,23 +81,23 @@ def parser() -> argparse.ArgumentParser:
                        help="the measure Gephi and the page use as link weight: windows "
                             "shared, documents shared, pmi, npmi or jaccard (default: "
                             "%(default)s)")
-    graph.add_argument("--evidence", type=_positive, default=3, metavar="K",
+    graph.add_argument("--evidence", type=int, default=3, metavar="K",
                        help="example sentences kept per link (default: %(default)s)")
     prune = build_cmd.add_argument_group("pruning (applied in this order)")
-    prune.add_argument("--min-mentions", type=_positive, default=1, metavar="N",
+    prune.add_argument("--min-mentions", type=int, default=1, metavar="N",
                        help="drop entities mentioned fewer than N times")
-    prune.add_argument("--top", type=_positive, metavar="N",
+    prune.add_argument("--top", type=int, metavar="N",
                        help="keep only the N most mentioned entities")
-    prune.add_argument("--min-weight", type=_number, metavar="W",
+    prune.add_argument("--min-weight", type=float, metavar="W",
                        help="drop links whose weight is below W")
-    prune.add_argument("--backbone", type=_alpha, metavar="ALPHA",
+    prune.add_argument("--backbone", type=float, metavar="ALPHA",
                        help="keep only the links the disparity filter finds significant at "
                             "level ALPHA (e.g. 0.05) for either of their ends")
-    build_cmd.add_argument("--html-max-nodes", type=_positive, default=500, metavar="N",
+    build_cmd.add_argument("--html-max-nodes", type=int, default=500, metavar="N",
                            help="entities drawn in graph.html, most mentioned first; the "
                                 "GraphML/GEXF keep all (default: %(default)s)")
     run = build_cmd.add_argument_group("running")
-    run.add_argument("--workers", type=_positive, metavar="N",
+    run.add_argument("--workers", type=int, metavar="N",
                      help="processes running the NLP (default: one per available core)")
     run.add_argument("--engine", choices=("local", "dask"), default="local",
                      help="run the NLP here or on a Dask cluster (needs the dask extra; "
@@ -127,10 +108,12 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--no-cache", action="store_true",
                      help="extract every document again and keep nothing for next time "
                           "(the cache lives in the output folder)")
-    build_cmd.add_argument("--batch-size", type=_positive, default=32, help=argparse.SUPPRESS)
+    build_cmd.add_argument("--batch-size", type=int, default=32, help=argparse.SUPPRESS)
     build_cmd.add_argument("-q", "--quiet", action="store_true",
                            help="no progress bar and no warnings, only errors and the summary")
 
+
+def _add_cache(commands: Commands) -> None:
     cache_cmd = commands.add_parser(
         "cache", help="manage the mention cache of an output folder",
         description="Builds keep what the NLP found in each document in a cache file in the "
@@ -140,6 +123,8 @@ def parser() -> argparse.ArgumentParser:
     cache_cmd.add_argument("--out", default="output", metavar="DIR",
                            help="output folder (default: %(default)s)")
 
+
+def _add_eval(commands: Commands) -> None:
     eval_cmd = commands.add_parser(
         "eval", help="score extraction and merging against gold-annotated JSONL",
         description="Run the build pipeline on each gold JSONL file (one corpus per file) and "
@@ -158,14 +143,25 @@ def parser() -> argparse.ArgumentParser:
                           help="leave out documents that have no gold mention of the scored "
                                "types (unannotated articles)")
     eval_cmd.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
-    return main
+
+
+def _add_explain(commands: Commands) -> None:
+    explain_cmd = commands.add_parser(
+        "explain", help="say why each name of an entity belongs to it",
+        description="Read a finished build (--out) and list, for the entity called NAME, "
+                    "every surface form it was given and the rules that joined it, in order. "
+                    "Rules: " + "; ".join(f"{name}: {why}" for name, why in _rules()))
+    explain_cmd.add_argument("name", metavar="NAME", help="the entity's name or one alias")
+    explain_cmd.add_argument("--out", default="output", metavar="DIR",
+                             help="output folder of the build (default: %(default)s)")
 
 
 def _eval(args: argparse.Namespace) -> int:
-    from pipeline.evaluate import evaluate, format_table
-    from pipeline.nlp import load_nlp
+    from entity_graph.pipeline.evaluation.evaluate import evaluate, format_table
+    from entity_graph.pipeline.extraction.model import load_nlp
 
     check_paths(args.paths)
+    args.types = Settings(types=args.types).types  # checked as a build checks them
     nlp = load_nlp(args.model, labels=args.types)
     progress = not args.quiet and sys.stderr.isatty()
     results = []
@@ -208,10 +204,9 @@ def _cache(args: argparse.Namespace) -> int:
         if not path.is_file():
             print(f"no cache in {args.out}/")
             return 0
-        cache = MentionCache(path)
-        size = sum(p.stat().st_size for p in files)
-        print(f"{path}: {len(cache):,} documents, {size / 1e6:.1f} MB")
-        cache.close()
+        with MentionCache(path) as cache:
+            size = sum(p.stat().st_size for p in files)
+            print(f"{path}: {len(cache):,} documents, {size / 1e6:.1f} MB")
         return 0
     for file in files:
         file.unlink()
@@ -219,46 +214,63 @@ def _cache(args: argparse.Namespace) -> int:
     return 0
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = parser().parse_args(argv)
-    if args.command == "cache":
-        return _cache(args)
-    if args.command == "eval":
-        try:
-            with _warnings_to_stderr(args.quiet):
-                return _eval(args)
-        except (InputError, ModelError) as error:
-            print(f"entity-graph: error: {error}", file=sys.stderr)
-            return 2
+def _build(args: argparse.Namespace) -> int:
     settings = Settings(model=args.model, types=args.types,
                         curation="" if args.no_curation else args.curation,
-                        workers=args.workers or None, engine=args.engine,
-                        scheduler=args.scheduler, cache=not args.no_cache,
-                        batch_size=args.batch_size or 32, window=args.window,
-                        weight=args.weight, evidence=args.evidence,
+                        workers=args.workers, engine=args.engine, scheduler=args.scheduler,
+                        cache=not args.no_cache, batch_size=args.batch_size,
+                        window=args.window, weight=args.weight, evidence=args.evidence,
                         min_mentions=args.min_mentions, top=args.top,
                         min_weight=args.min_weight, backbone=args.backbone,
                         html_max_nodes=args.html_max_nodes,
                         progress=not args.quiet and sys.stderr.isatty())
+    result = build(args.paths, args.out, settings)
+    for line in result.pruning:
+        print(line)
+    print(result.summary())
+    print(f"wrote {len(result.outputs)} files to {args.out}/ (open {args.out}/graph.html)")
+    return 0
+
+
+def _rules() -> list[tuple[str, str]]:
+    """Every way a name can join an entity, in order: (rule name, what it means)."""
+    return [*FIRST_STEPS.items(), *((rule.name, rule.why) for rule in MERGE_RULES)]
+
+
+def format_explanation(rows: list[AliasRow]) -> str:
+    """The lines `entity-graph explain` prints for one entity's alias rows."""
+    first = rows[0]
+    meanings = dict(_rules())
+    lines = [f"{first.label} ({first.entity_id}): {sum(r.mentions for r in rows):,} mentions"]
+    for row in rows:
+        joined = f" ← {row.via}" if row.via else ""
+        lines.append(f"  {row.alias!r}: {row.mentions:,} mention{'s' * (row.mentions != 1)}, "
+                     f"{row.rules}{joined}")
+    used = dict.fromkeys(rule for row in rows for rule in row.rules.split(" > "))
+    lines += ["", *(f"  {rule}: {meanings.get(rule, '')}" for rule in used)]
+    return "\n".join(lines)
+
+
+def _explain(args: argparse.Namespace) -> int:
+    print(format_explanation(load(args.out).explain(args.name)))
+    return 0
+
+
+COMMANDS = {"build": _build, "cache": _cache, "eval": _eval, "explain": _explain}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
     try:
-        with _warnings_to_stderr(args.quiet):
-            result = build(args.paths, args.out, settings)
-    except (InputError, ModelError, CurationError, ImportError) as error:
+        with _warnings_to_stderr(getattr(args, "quiet", False)):
+            return COMMANDS[args.command](args)
+    except EntityGraphError as error:
         print(f"entity-graph: error: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("entity-graph: interrupted; outputs left as they were, the documents already "
               "extracted are cached for the next run", file=sys.stderr)
         return 130
-    except OSError as error:
-        print(f"entity-graph: error: {error.filename or ''}: {error.strerror or error}",
-              file=sys.stderr)
-        return 1
-    for line in result.pruning:
-        print(line)
-    print(result.summary())
-    print(f"wrote {len(result.outputs)} files to {args.out}/ (open {args.out}/graph.html)")
-    return 0
 
 
 if __name__ == "__main__":

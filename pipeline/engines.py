@@ -13,8 +13,9 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from pipeline.curation import load_curation
-from pipeline.extract import Extraction, extract_texts
+from entity_graph.pipeline.errors import MissingDependency
+from entity_graph.pipeline.extraction.records import Extraction, extract_texts
+from entity_graph.pipeline.rules.curation import load_curation
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -33,7 +34,9 @@ class ModelSpec:
     batch_size: int = 32
 
     def load(self) -> Language:
-        from pipeline.nlp import load_nlp  # spaCy is imported only when the NLP runs
+        from entity_graph.pipeline.extraction.model import (
+            load_nlp,  # spaCy is imported only when the NLP runs
+        )
 
         curation = load_curation(self.curation_file) if self.curation_file else None
         return load_nlp(self.model, labels=self.types, curation=curation)
@@ -101,8 +104,8 @@ def run_on_dask(spec: ModelSpec, batches: Iterable[Batch], scheduler: str | None
     try:
         from dask.distributed import Client, LocalCluster
     except ImportError as error:
-        raise ImportError("the dask engine needs the dask extra: "
-                          "pip install -e '.[dask]'") from error
+        raise MissingDependency("the dask engine needs the dask extra: "
+                                "pip install -e '.[dask]'") from error
     cluster = None
     if scheduler:
         client = Client(scheduler)

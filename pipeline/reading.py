@@ -13,6 +13,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from entity_graph.pipeline.errors import InputError
+
 log = logging.getLogger("entity_graph")
 
 TEXT_SUFFIXES = {".txt", ".md"}
@@ -22,10 +24,6 @@ SUFFIXES = TEXT_SUFFIXES | JSONL_SUFFIXES
 # "date 2023-06" or "date 2023-06-01" at the very start of a text file; the rest of the
 # line (often the title) stays in the text.
 DATE_HEADER = re.compile(r"\A[ \t]*date[ \t]+(\d{4}-\d{2}(?:-\d{2})?)\b[ \t]*\n?", re.IGNORECASE)
-
-
-class InputError(Exception):
-    """A problem with the input as a whole (not one file): the run cannot start."""
 
 
 @dataclass(frozen=True)

@@ -6,30 +6,25 @@ pandas is needed for the DataFrames only (`pip install -e '.[explore]'`).
 
 from __future__ import annotations
 
+import csv
 import difflib
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import networkx as nx
-
-from graph.tables import MENTION_COLUMNS, mention_rows
-from pipeline.cleaning import fold
+from entity_graph.graph.cooccurrence import Attachments, format_evidence, link
+from entity_graph.graph.tables import MENTION_COLUMNS, mention_rows
+from entity_graph.pipeline.errors import InputError, MissingDependency, UnknownEntity
+from entity_graph.pipeline.extraction.normalize import fold
 
 if TYPE_CHECKING:
     import pandas as pd
-
-    from pipeline.entities import EntityTable
-    from pipeline.extract import DocRecord
-
-
-class UnknownEntity(KeyError):
-    """No entity has this name; the message suggests the closest ones."""
-
-    def __str__(self) -> str:
-        return str(self.args[0])
+    from entity_graph.pipeline.extraction.records import DocRecord
+    from entity_graph.pipeline.merging.entities import EntityTable
+    from entity_graph.pipeline.run import Indexed
 
 
 class Evidence(NamedTuple):
@@ -38,20 +33,35 @@ class Evidence(NamedTuple):
     sentence: str
 
 
-def _pandas():
+class AliasRow(NamedTuple):
+    """How an alias joined its entity: a row of aliases.csv (see `AliasOrigin`)."""
+
+    entity_id: str
+    label: str
+    alias: str
+    mentions: int
+    rules: str  # the rules, in order, " > "-joined; "same-name" for the entity's own name
+    via: str  # the names joined, in order, " > "-joined
+
+
+def _pandas() -> Any:
     try:
         import pandas
     except ImportError as error:
-        raise ImportError("DataFrames need pandas: pip install -e '.[explore]'") from error
+        raise MissingDependency("DataFrames need pandas: pip install -e '.[explore]'") \
+            from error
     return pandas
 
 
 @dataclass
 class Result:
     """What a build produced. `graph` is the NetworkX graph (node ids are slugs such as
-    "elon-musk-per"); everything else is derived from it, or from the build's records."""
+    "elon-musk-per"), whose attributes are all int, float or str (networkx's writers take
+    it as it is); `attachments` hold its lists (evidence, spells). Everything else is
+    derived from them, or from the build's records."""
 
     graph: nx.Graph
+    attachments: Attachments = field(default_factory=Attachments)
     documents: int = 0
     words: int = 0
     mention_count: int = 0
@@ -64,6 +74,7 @@ class Result:
     records: Callable[[], Iterator[DocRecord]] | None = None
     out_dir: Path | None = None
     timings: dict[str, float] = field(default_factory=dict)  # seconds per build stage
+    index: list[Indexed] = field(default_factory=list)  # the corpus's documents, in order
 
     def summary(self) -> str:
         """The one line printed at the end of a build."""
@@ -116,14 +127,14 @@ class Result:
         """The example sentences kept for the link between two entities ([] when they
         are not linked).
 
-        >>> g = nx.Graph(); g.add_edge("a", "b", evidence=[("d1", "", "A et B.")])
-        >>> Result(g).evidence("a", "b")
+        >>> attachments = Attachments(evidence={("a", "b"): [("d1", "", "A et B.")]})
+        >>> Result(nx.Graph([("a", "b")]), attachments).evidence("b", "a")
         [Evidence(doc_id='d1', date='', sentence='A et B.')]
         """
         a, b = self.find(a), self.find(b)
         if not self.graph.has_edge(a, b):
             return []
-        return [Evidence(*item) for item in self.graph.edges[a, b].get("evidence", [])]
+        return [Evidence(*item) for item in self.attachments.evidence_of(a, b)]
 
     def neighbours(self, name: str, k: int = 10) -> list[tuple[str, str, float]]:
         """The `k` entities most strongly linked to `name`, as (id, label, weight),
@@ -147,14 +158,50 @@ class Result:
         """
         return nx.ego_graph(self.graph, self.find(name), radius=radius)
 
+    # Why names are one entity -------------------------------------------------------------
+
+    def aliases(self) -> list[AliasRow]:
+        """Every way an alias joined its entity, most mentions first: from the build's
+        entity table, or from aliases.csv for a loaded result."""
+        if self.table is not None:
+            return [AliasRow(o.entity_id, self.table.entities[o.entity_id].label, o.alias,
+                             o.mentions, o.rules, " > ".join(name for _, name in o.steps))
+                    for o in self.table.origins]
+        path = (self.out_dir or Path()) / "aliases.csv"
+        try:
+            with open(path, encoding="utf-8", newline="") as file:
+                return [AliasRow(**{**row, "mentions": int(row["mentions"])})  # type: ignore[arg-type]
+                        for row in csv.DictReader(file)]
+        except (OSError, KeyError, TypeError, ValueError) as error:
+            raise InputError(f"{path}: cannot read the aliases ({error})") from None
+
+    def explain(self, name: str) -> list[AliasRow]:
+        """Why each surface form of the entity called `name` belongs to it: one row per
+        way an alias joined (the rules in order, and the names joined on the way).
+
+        >>> result = load("output")                          # doctest: +SKIP
+        >>> [(row.alias, row.rules) for row in result.explain("Musk")]  # doctest: +SKIP
+        [('Elon Musk', 'same-name'), ('Musk', 'in-document')]
+        """
+        rows = self.aliases()
+        try:
+            entity_id = self.find(name)
+        except UnknownEntity:  # pruned from the graph, or only an alias
+            key = fold(name)
+            ids = [row.entity_id for row in rows if key in (fold(row.alias), fold(row.label))
+                   or name == row.entity_id]
+            if not ids:
+                raise
+            entity_id = ids[0]
+        return [row for row in rows if row.entity_id == entity_id]
+
     # Tables -----------------------------------------------------------------------------
 
     @property
     def entities(self) -> pd.DataFrame:
         """One row per entity in the graph, most mentioned first, indexed by id."""
         pandas = _pandas()
-        rows = [{"id": node, **{k: v for k, v in data.items() if k != "spells"}}
-                for node, data in self.graph.nodes(data=True)]
+        rows = [{"id": node, **data} for node, data in self.graph.nodes(data=True)]
         frame = pandas.DataFrame(rows)
         if frame.empty:
             return frame
@@ -162,11 +209,11 @@ class Result:
 
     @property
     def edges(self) -> pd.DataFrame:
-        """One row per link, heaviest first, with both labels; evidence stays a list."""
+        """One row per link, heaviest first, with both labels; evidence as a list."""
         pandas = _pandas()
         rows = [{"source": a, "target": b, "source_label": self.graph.nodes[a].get("label", a),
                  "target_label": self.graph.nodes[b].get("label", b),
-                 **{k: v for k, v in data.items() if k != "spells"}}
+                 **data, "evidence": self.attachments.evidence_of(a, b)}
                 for a, b, data in self.graph.edges(data=True)]
         frame = pandas.DataFrame(rows)
         if frame.empty:
@@ -189,8 +236,25 @@ class Result:
                                dtype={"doc_id": str, "date": str})
 
 
+def _attachments_from_json(graph: nx.Graph) -> Attachments:
+    """Take the lists of a graph read from graph.json out of its attributes, as a build
+    keeps them (evidence stays on the links as a string, as a build gives it)."""
+    attachments = Attachments()
+    for node, attributes in graph.nodes(data=True):
+        if "spells" in attributes:
+            attachments.spells[node] = [tuple(s) for s in attributes.pop("spells")]
+    for a, b, attributes in graph.edges(data=True):
+        evidence = [(str(d), str(w), str(s)) for d, w, s in attributes.get("evidence", [])]
+        attachments.evidence[link(a, b)] = evidence
+        attributes["evidence"] = format_evidence(evidence)
+        if "spells" in attributes:
+            attachments.spells[link(a, b)] = [tuple(s) for s in attributes.pop("spells")]
+    return attachments
+
+
 def load(out_dir: str | Path) -> Result:
-    """Reopen a finished build from its output folder (graph.json, mentions.csv).
+    """Reopen a finished build from its output folder (graph.json, mentions.csv,
+    aliases.csv); raises `InputError` when the folder holds no build.
 
     >>> result = load("output")                              # doctest: +SKIP
     >>> result.neighbours("musk", 3)                         # doctest: +SKIP
@@ -201,18 +265,14 @@ def load(out_dir: str | Path) -> Result:
         data = json.loads(path.read_text(encoding="utf-8"))
         graph = nx.node_link_graph(data, edges="edges")
     except FileNotFoundError:
-        raise FileNotFoundError(f"{path}: no graph.json; run `entity-graph build` first") \
-            from None
+        raise InputError(f"{path}: no graph.json; run `entity-graph build` first") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputError(f"{path}: cannot read ({error})") from None
     except (json.JSONDecodeError, KeyError, TypeError) as error:
-        raise ValueError(f"{path}: not a graph written by entity-graph ({error})") from None
-    # JSON has no tuples: give evidence and spells back the shape a build gives them.
-    for _, _, attributes in graph.edges(data=True):
-        attributes["evidence"] = [tuple(e) for e in attributes.get("evidence", [])]
-    for attributes in [*graph.nodes.values(), *graph.edges.values()]:
-        if "spells" in attributes:
-            attributes["spells"] = [tuple(s) for s in attributes["spells"]]
+        raise InputError(f"{path}: not a graph written by entity-graph ({error})") from None
+    attachments = _attachments_from_json(graph)
     stats = graph.graph
-    return Result(graph=graph, documents=stats.get("documents", 0),
+    return Result(graph=graph, attachments=attachments, documents=stats.get("documents", 0),
                   words=stats.get("words", 0), mention_count=stats.get("mentions", 0),
                   out_dir=out, outputs={p.name: p for p in out.iterdir() if p.is_file()
                                         and not p.name.startswith(".")})

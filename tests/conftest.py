@@ -13,7 +13,7 @@ SHARED_DATA = ROOT.parent / "shared" / "data"
 
 @pytest.fixture(scope="session")
 def nlp():
-    from pipeline.nlp import load_nlp
+    from entity_graph.pipeline.extraction.model import load_nlp
 
     return load_nlp()
 
@@ -22,7 +22,7 @@ def nlp():
 def seed_build(tmp_path_factory):
     """The seed corpus built once as `entity-graph build corpus` does (with its curation
     file), outputs written to a temporary folder."""
-    from pipeline.build import Settings, build
+    from entity_graph.pipeline.run import Settings, build
 
     out = tmp_path_factory.mktemp("seed-output")
     return build([CORPUS], out, Settings(progress=False))

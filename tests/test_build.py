@@ -7,9 +7,8 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
-
-from pipeline.build import Settings, build
-from pipeline.cli import main
+from entity_graph.pipeline.cli import main
+from entity_graph.pipeline.run import Settings, build
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 
@@ -37,7 +36,7 @@ def test_heaviest_edge_is_musk_china(seed_build):
 def test_all_outputs_are_written(seed_build):
     assert sorted(path.name for path in seed_build.outputs.values()) == sorted([
         "graph.html", "graph.graphml", "graph.gexf", "graph.json", "entities.csv",
-        "edges.csv", "evidence.csv", "mentions.csv"])
+        "edges.csv", "evidence.csv", "mentions.csv", "aliases.csv"])
     leftovers = [p for p in seed_build.outputs["graph.html"].parent.iterdir()
                  if p.name.endswith(".tmp")]
     assert not leftovers
@@ -111,12 +110,21 @@ def test_pruning_from_the_command_line(tmp_path, capsys):
     assert all(0 < p < 0.3 for _, _, p in graph.edges(data="disparity"))
 
 
-def test_bad_graph_options_are_one_line_errors(capsys):
-    for options in (["--window", "chapter"], ["--weight", "cosine"], ["--backbone", "2"]):
-        with pytest.raises(SystemExit) as exit_info:
-            main(["build", str(CORPUS), *options])
-        assert exit_info.value.code == 2
-        assert "error:" in capsys.readouterr().err
+def exit_code(argv):
+    """`main`'s exit code, whether argparse or our own checks refused the command."""
+    try:
+        return main(argv)
+    except SystemExit as exit_info:
+        return exit_info.code
+
+
+def test_bad_graph_options_are_one_line_errors(capsys, tmp_path):
+    for options in (["--window", "chapter"], ["--weight", "cosine"], ["--backbone", "2"],
+                    ["--top", "-1"], ["--workers", "0"]):
+        assert exit_code(["build", str(CORPUS), "--out", str(tmp_path), *options]) == 2
+        err = capsys.readouterr().err
+        assert "error:" in err and "Traceback" not in err, options
+    assert not list(tmp_path.iterdir())  # refused before any work
 
 
 def test_dated_document(seed_build):
@@ -156,13 +164,24 @@ def test_missing_path_exits_2_with_one_line(tmp_path, capsys):
 
 
 def test_unknown_type_is_rejected(capsys):
-    with pytest.raises(SystemExit) as exit_info:
-        main(["build", "corpus", "--types", "PER,FOO"])
-    assert exit_info.value.code == 2 and "FOO" in capsys.readouterr().err
+    assert exit_code(["build", "corpus", "--types", "PER,FOO"]) == 2
+    err = capsys.readouterr().err
+    assert "FOO" in err and "PER, ORG, LOC, MISC" in err
 
 
-@pytest.mark.parametrize("command", [["entity-graph"], [sys.executable, "-m", "pipeline"]])
+@pytest.mark.parametrize("command", [["entity-graph"],
+                                     [sys.executable, "-m", "entity_graph.pipeline"]])
 def test_console_commands_exist(command):
     done = subprocess.run([*command, "build", "--help"], capture_output=True, text=True,
                           timeout=120)
     assert done.returncode == 0 and "--out" in done.stdout
+
+
+def test_installed_as_one_namespace_nothing_generic_at_the_top(tmp_path):
+    """From another folder, `pipeline` and `graph` are not this project's."""
+    code = ("import importlib.util as u, entity_graph.pipeline, entity_graph.graph; "
+            "print(u.find_spec('pipeline'), u.find_spec('graph'))")
+    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["None", "None"]

@@ -11,10 +11,9 @@ import time
 from pathlib import Path
 
 import pytest
-
-from pipeline.build import build, cache_path
-from pipeline.cache import MentionCache
-from pipeline.cli import main
+from entity_graph.pipeline.cache import MentionCache
+from entity_graph.pipeline.cli import main
+from entity_graph.pipeline.run import build, cache_path
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -165,9 +164,26 @@ def test_dask_engine_matches_the_local_engine(tmp_path, nlp):
 def test_outputs_written_aside_in_a_forked_process_are_the_same(tmp_path, nlp, monkeypatch):
     import importlib
 
-    build_module = importlib.import_module("pipeline.build")  # not the build() function
+    outputs_module = importlib.import_module("entity_graph.pipeline.outputs")
     corpus = make_corpus(tmp_path / "c", 3)
     build([corpus], tmp_path / "serial", nlp=nlp, curation="", progress=False)
-    monkeypatch.setattr(build_module, "FORK_OUTPUTS_FROM", 0)
+    monkeypatch.setattr(outputs_module, "FORK_OUTPUTS_FROM", 0)
     build([corpus], tmp_path / "forked", nlp=nlp, curation="", progress=False)
     assert outputs(tmp_path / "serial") == outputs(tmp_path / "forked")
+
+
+def test_fingerprint_hashes_every_module_of_the_extraction_folders(tmp_path):
+    from entity_graph.pipeline import cache
+
+    root = Path(cache.__file__).parent
+    on_disk = {p for folder in ("extraction", "rules") for p in (root / folder).rglob("*.py")}
+    assert set(cache.source_files()) == on_disk and len(on_disk) > 10
+    # A change in any of them, even a module nobody listed, changes every key.
+    rule = tmp_path / "rules" / "new_rule.py"
+    rule.parent.mkdir()
+    rule.write_text("X = 1\n")
+    sources = [*sorted(on_disk), rule]
+    before = cache.fingerprint("fr_core_news_sm", ("PER",), None, sources=sources)
+    assert before != cache.fingerprint("fr_core_news_sm", ("PER",), None)
+    rule.write_text("X = 2\n")
+    assert cache.fingerprint("fr_core_news_sm", ("PER",), None, sources=sources) != before

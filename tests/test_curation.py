@@ -1,10 +1,9 @@
 """The curation file: parsing, clear errors, and its effect on extraction."""
 
 import pytest
-
-from pipeline.cli import main
-from pipeline.curation import CurationError, find_curation, load_curation
-from pipeline.nlp import load_nlp
+from entity_graph.pipeline.cli import main
+from entity_graph.pipeline.extraction.model import load_nlp
+from entity_graph.pipeline.rules.curation import CurationError, find_curation, load_curation
 
 
 def write(tmp_path, text):

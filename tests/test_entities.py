@@ -1,8 +1,9 @@
 """In-document aliasing and corpus-wide entity merging."""
 
-from pipeline.aliasing import Mention, alias_in_document
-from pipeline.entities import build_entities, slugify
-from pipeline.extract import DocRecord, RecordMention
+from entity_graph.pipeline.extraction.mentions import Mention
+from entity_graph.pipeline.extraction.records import DocRecord, RecordMention
+from entity_graph.pipeline.merging.entities import build_entities, slugify
+from entity_graph.pipeline.rules.document_aliases import alias_in_document
 
 
 def names(mentions):

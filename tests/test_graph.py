@@ -5,13 +5,12 @@ import re
 from html.parser import HTMLParser
 
 import networkx as nx
-
-from graph.cooccurrence import cooccurrence_graph
-from graph.export import write_gexf, write_graphml, write_json
-from graph.html import render_html, safe_json
-from graph.layout import add_layout
-from pipeline.entities import build_entities
-from pipeline.extract import DocRecord, RecordMention
+from entity_graph.graph.cooccurrence import Attachments, cooccurrence_graph
+from entity_graph.graph.export import write_gexf, write_graphml, write_json
+from entity_graph.graph.html import render_html, safe_json
+from entity_graph.graph.layout import add_layout
+from entity_graph.pipeline.extraction.records import DocRecord, RecordMention
+from entity_graph.pipeline.merging.entities import build_entities
 
 
 def record(doc_id, mentions, sentences=None, date=None):
@@ -44,16 +43,18 @@ def test_weights_count_sentences_and_documents():
 
 
 def test_evidence_is_kept_up_to_k():
-    g = cooccurrence_graph(RECORDS, build_entities(RECORDS), evidence=1)
-    assert g.edges["musk-per", "chine-loc"]["evidence"] == [
+    attachments = Attachments()
+    g = cooccurrence_graph(RECORDS, build_entities(RECORDS), evidence=1,
+                           attachments=attachments)
+    assert attachments.evidence_of("chine-loc", "musk-per") == [
         ("d1", "2023-06", "Musk en Chine, la Chine.")]
+    assert g.edges["musk-per", "chine-loc"]["evidence"] == "d1 (2023-06): Musk en Chine, la Chine."
 
 
 def test_node_attributes():
     node = seed_graph().nodes["chine-loc"]
     assert node == {"label": "Chine", "type": "LOC", "mentions": 4, "documents": 2,
-                    "aliases": "Chine", "first_seen": "2023-06", "last_seen": "2023-06",
-                    "spells": [("2023-06-01", "2023-06-30")]}
+                    "aliases": "Chine", "first_seen": "2023-06", "last_seen": "2023-06"}
 
 
 def test_graphml_round_trip_has_typed_attributes(tmp_path):

@@ -7,10 +7,10 @@ import shutil
 
 import networkx as nx
 import pytest
-
-from graph.html import write_html
-from graph.layout import add_layout
-from pipeline.build import Settings, build
+from entity_graph.graph.cooccurrence import Attachments, link
+from entity_graph.graph.html import write_html
+from entity_graph.graph.layout import add_layout
+from entity_graph.pipeline.run import Settings, build
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
@@ -141,18 +141,20 @@ def test_hostile_text_stays_inert_in_names_and_evidence(browser, nlp, tmp_path):
             f"Elon Musk {payload} a rencontré Emmanuel Macron à Paris {payload}.",
             encoding="utf-8")
     result = build([corpus], tmp_path / "out", Settings(progress=False), nlp=nlp)
-    assert any(payload in " ".join(e[2] for e in data["evidence"])
-               for *_, data in result.graph.edges(data=True) for payload in XSS)
+    assert any(payload in sentence for sentences in result.attachments.evidence.values()
+               for *_, sentence in sentences for payload in XSS)
     # Directly: markup in names and aliases too.
     graph = result.graph.copy()
+    attachments = result.attachments
     for i, payload in enumerate(XSS):
         graph.add_node(f"x{i}", label=f"Name {payload}", type="PER", mentions=3,
                        documents=1, aliases=f"{payload} | alias{i}")
-        graph.add_edge(f"x{i}", "elon-musk-per", weight=2, documents=1,
-                       evidence=[("d", "2020", f"Name {payload} et Elon Musk.")])
+        graph.add_edge(f"x{i}", "elon-musk-per", weight=2, documents=1)
+        attachments.evidence[link(f"x{i}", "elon-musk-per")] = [
+            ("d", "2020", f"Name {payload} et Elon Musk.")]
     add_layout(graph)
     path = tmp_path / "xss.html"
-    write_html(graph, path)
+    write_html(graph, path, attachments=attachments)
 
     page = Page(browser, path)
     try:
@@ -188,7 +190,7 @@ def test_large_graph_is_capped_and_says_so(browser, tmp_path):
         graph.nodes[node].update(label=f"E{node}", type="ORG", mentions=node + 1,
                                  documents=1, aliases="")
     for a, b in graph.edges:
-        graph.edges[a, b].update(weight=1, documents=1, evidence=[])
+        graph.edges[a, b].update(weight=1, documents=1)
     add_layout(graph)
     path = tmp_path / "big.html"
     write_html(graph, path, max_nodes=100)
@@ -206,13 +208,11 @@ def test_float_weights_get_a_fine_slider_and_the_edge_panel_shows_measures(brows
     graph = nx.Graph(window="paragraph", weight="npmi")
     for node, kind in [("a", "PER"), ("b", "ORG"), ("c", "LOC")]:
         graph.add_node(node, label=node.upper(), type=kind, mentions=3, documents=1, aliases="")
-    graph.add_edge("a", "b", weight=0.8, count=2, documents=1, pmi=1.5, npmi=0.8, jaccard=1.0,
-                   evidence=[("d1", "", "A et B.")])
-    graph.add_edge("b", "c", weight=0.1, count=1, documents=1, pmi=0.2, npmi=0.1, jaccard=0.5,
-                   evidence=[])
+    graph.add_edge("a", "b", weight=0.8, count=2, documents=1, pmi=1.5, npmi=0.8, jaccard=1.0)
+    graph.add_edge("b", "c", weight=0.1, count=1, documents=1, pmi=0.2, npmi=0.1, jaccard=0.5)
     add_layout(graph)
     path = tmp_path / "npmi.html"
-    write_html(graph, path)
+    write_html(graph, path, attachments=Attachments(evidence={("a", "b"): [("d1", "", "A et B.")]}))
     page = Page(browser, path)
     try:
         slider = page.page.locator("#min-weight")
@@ -225,6 +225,7 @@ def test_float_weights_get_a_fine_slider_and_the_edge_panel_shows_measures(brows
             {{nodes: [], edges: [{edge}], event: {{}}, pointer: {{}}}})""")
         panel = page.page.inner_text("#panel")
         assert "together in 2 paragraphs" in panel and "NPMI 0.8" in panel
+        assert "A et B." in panel
         assert page.errors == []
     finally:
         page.close()

@@ -13,9 +13,8 @@ from pathlib import Path
 import igraph
 import networkx as nx
 import pytest
-
-from graph.export import plain_graph
-from graph.style import rgb, type_colour
+from entity_graph.graph.export import plain_graph
+from entity_graph.graph.style import rgb, type_colour
 
 READERS = Path(__file__).resolve().parent / "readers"
 

@@ -2,8 +2,7 @@ import json
 import logging
 
 import pytest
-
-from pipeline.reading import (
+from entity_graph.pipeline.reading import (
     InputError,
     corpus_files,
     parse_date_header,

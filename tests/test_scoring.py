@@ -3,8 +3,14 @@
 import json
 
 import pytest
-
-from pipeline.scoring import PRF, Span, add_scores, bcubed, best_overlap, score_spans
+from entity_graph.pipeline.evaluation.scoring import (
+    PRF,
+    Span,
+    add_scores,
+    bcubed,
+    best_overlap,
+    score_spans,
+)
 
 GOLD = [Span(0, 9, "PER"), Span(13, 18, "LOC"), Span(30, 40, "ORG")]
 
@@ -66,7 +72,7 @@ def test_best_overlap():
 
 
 def test_eval_command_on_a_small_gold_file(nlp, tmp_path, capsys):
-    from pipeline.evaluate import evaluate_file
+    from entity_graph.pipeline.evaluation.evaluate import evaluate_file
 
     text = "Emmanuel Macron a rencontré Angela Merkel à Berlin. Macron est reparti à Paris."
     gold = [(0, 15, "PER", "Q1"), (28, 41, "PER", "Q2"), (44, 50, "LOC", "Q3"),

@@ -2,10 +2,9 @@
 
 import pytest
 import spacy
-
-from pipeline.cleaning import clean_span, fold, is_name
-from pipeline.lexicon import lexicon_folder, load_lexicon
-from pipeline.normalize import normalize_typography
+from entity_graph.pipeline.extraction.normalize import fold, normalize_typography
+from entity_graph.pipeline.rules.cleaning import clean_span, is_name
+from entity_graph.pipeline.rules.lexicon import lexicon_folder, load_lexicon
 
 
 def test_normalisation_keeps_length_and_fixes_apostrophes():
@@ -102,7 +101,7 @@ def test_generic_heads_begin_place_names(nlp):
 
 
 def test_capitals_made_of_common_words_are_marked(nlp):
-    from pipeline.aliasing import Mention
+    from entity_graph.pipeline.extraction.mentions import Mention
 
     doc = nlp.get_pipe("sentencizer")(nlp.make_doc(
         "HUILES ET FARINES. Hier, M. MARTINEZ a joué à l'OPÉRA-COMIQUE."))
@@ -113,7 +112,7 @@ def test_capitals_made_of_common_words_are_marked(nlp):
 
     doc._.mentions = [mention("HUILES ET FARINES"), mention("MARTINEZ", cue="PER"),
                       mention("OPÉRA-COMIQUE")]
-    marked = nlp.get_pipe("mark_common_words")(doc)._.mentions
+    marked = nlp.get_pipe("entity_graph_mark_common_words")(doc)._.mentions
     assert [m.common for m in marked] == [True, False, False]
 
 
@@ -170,3 +169,13 @@ def test_a_person_ends_before_a_common_word_or_a_new_sentence(nlp):
                                   "Minamoto no Tōru", "Marie-Antoinette d'Autriche"])
 def test_particles_and_foreign_words_stay_in_a_person_name(words, name):
     assert clean_span(name, "PER", words) == (0, len(name))
+
+
+def test_components_are_prefixed_and_declare_what_they_read_and_write(nlp):
+    ours = [name for name in nlp.pipe_names if name not in ("ner", "sentencizer")]
+    assert ours and all(name.startswith("entity_graph_") for name in ours)
+    analysis = nlp.analyze_pipes()
+    assert all(not problems for problems in analysis["problems"].values()), analysis["problems"]
+    summary = analysis["summary"]
+    assert summary["entity_graph_clean_mentions"]["requires"] == ["doc.ents"]
+    assert all("doc._.mentions" in summary[name]["assigns"] for name in ours)

@@ -7,8 +7,25 @@ keep, so the cleaned mention is still a slice of the original document.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Container
+
+from entity_graph.pipeline.extraction.normalize import fold
+from entity_graph.pipeline.rules.french import (
+    FUNCTION_WORDS,
+    GENERIC_HEADS,
+    MEN_HONORIFICS,
+    NAME_INNER_WORDS,
+    ORGANISATION_NOUNS,
+    PARTICLES,
+    PLURAL_HONORIFICS,
+    SPEECH_VERBS,
+    STREET_WORDS,
+    STREET_WORDS_ELIDED,
+    TITLES,
+    UNMARRIED_HONORIFICS,
+    WOMEN_HONORIFICS,
+    alternatives,
+)
 
 # Punctuation and quotes that never begin or end a name.
 _EDGE = "\"'«»‹›“”‘’„`()[]{}<>,;:!?¿¡*#_/\\|¦•·…—–-+=~^°§ \t\r\n"
@@ -21,68 +38,14 @@ _ARTICLE = re.compile(r"(?:(?:le|la|les|du|des|au|aux)\s+|(?:l|d)'\s*"
 
 _PREPOSITION = re.compile(r"(?:de|[àÀA])\s+(?=(?:la\s+|l')?[A-ZÀ-ÖØ-Þ])")
 # Titles and honorifics in front of a person's name.
-_TITLE_WORDS = (
-    r"m\.|mm\.?|mme|mmes|mlle|mlles|mr\.?|mrs\.?|dr\.?|pr\.?|me|mgr\.?|st\.?|ste\.?"
-    r"|monsieur|messieurs|madame|mesdames|mademoiselle|maître|maitre|docteur|professeur"
-    r"|président|présidente|ministre|général|générale|colonel|capitaine|lieutenant"
-    r"|sénateur|sénatrice|député|députée|maire|juge|abbé|père|mère|sœur|frère|cardinal"
-    r"|pape|roi|reine|prince|princesse|comte|comtesse|duc|duchesse|baron|baronne|marquis"
-    r"|marquise|sir|lord|lady|chancelier|chancelière|premier ministre"
-)
-_TITLE = re.compile(rf"(?:{_TITLE_WORDS})(?:\s+|(?<=\.)(?=\w))", re.IGNORECASE)
+_TITLE = re.compile(rf"{alternatives(TITLES)}(?:\s+|(?<=\.)(?=\w))", re.IGNORECASE)
 # Honorifics that say the bearer is a person, and whether a woman.
 # (A particle may follow: "madame des Grassins", "M. de Villèle".)
-_HONORIFIC = re.compile(r"\b(?:(m|mm|mr|mrs|monsieur|messieurs)\b\.?|(mme|mmes|mlle|mlles|madame"
-                        r"|mesdames|mademoiselle)\b\.?)\s*(?:(?:de\s+la|de|du|des)\s+|d')?\Z",
-                        re.IGNORECASE)
-_UNMARRIED = ("mlle", "mlles", "mademoiselle")
-
-# Words that are never a name on their own, whatever their case.
-FUNCTION_WORDS = frozenset(
-    """
-    a à au aux avec c ça car ce ceci cela celle celles celui cet cette ceux ces chez comme
-    d dans de des donc dont du elle elles en et eux il ils j je l la le les leur leurs lui
-    m ma mais me même mes moi mon n ne ni nos notre nous on or ou où par pas pour qu que
-    quel quelle quelles quels qui quoi s sa sans se selon ses si son sous sur t ta te tes
-    toi ton tous tout toute toutes tu un une vers vos votre vous y
-    ici là oui non voici voilà alors aussi puis ainsi cependant pourtant enfin déjà
-    lundi mardi mercredi jeudi vendredi samedi dimanche janvier février fevrier mars avril
-    mai juin juillet août aout septembre octobre novembre décembre decembre
-    """.split()
-)
-
-# Lower-case words that may start a name: "de Gaulle", "van Gogh", "von Braun".
-PARTICLES = frozenset("de d du des von van der den ten ter di da del della dos al el ben ibn"
-                      .split())
-# Lower-case generic nouns that begin French place and institution names: "mer Noire",
-# "lac Léman", "canton de Vaud", "musée du Louvre", "université de Genève".
-GENERIC_HEADS = frozenset(
-    """
-    océan mer lac île îles golfe baie détroit canal cap rivière fleuve mont monts massif
-    plateau vallée col désert forêt bois parc jardin musée château palais cathédrale église
-    abbaye basilique université lycée collège institut royaume empire république province
-    région département canton comté duché principauté archipel péninsule presqu'île
-    boulevard avenue rue place quai pont gare aéroport port pyramide ordre stade hôpital
-    """.split()
-)
+_HONORIFIC = re.compile(rf"\b(?:({'|'.join(MEN_HONORIFICS)})\b\.?|({'|'.join(WOMEN_HONORIFICS)})"
+                        r"\b\.?)\s*(?:(?:de\s+la|de|du|des)\s+|d')?\Z", re.IGNORECASE)
 _ROMAN_NUMERAL = re.compile(r"\A[IVXLCDM]+\.?\Z")
 
 _ABBREVIATION_END = re.compile(r"(?:\b\w\.)+\Z")
-
-
-def fold(text: str) -> str:
-    """Case-, accent-, hyphen- and whitespace-insensitive form of a name.
-
-    >>> fold("  États-Unis ")
-    'etats unis'
-    >>> fold("ÉTATS  unis")
-    'etats unis'
-    """
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    stripped = stripped.replace("œ", "oe").replace("Œ", "OE").replace("æ", "ae")
-    spaced = re.sub(r"[-‐‑'’_.]+", " ", stripped.casefold())
-    return " ".join(spaced.split())
 
 
 def _trim_edges(text: str, start: int, end: int) -> tuple[int, int]:
@@ -98,19 +61,17 @@ def _trim_edges(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-# Function words that names keep inside them ("Marine Le Pen", "Boulogne Sur Mer",
-# "Jean De La Fontaine"); the others, capitalised after a name, open a new sentence
-# that a headline without punctuation glued to it: "en Suisse Notre correspondant".
-_NAME_INNER_WORDS = PARTICLES | {"l", "la", "le", "les", "à", "au", "aux", "en", "sur", "sous",
-                                 "lès", "y", "et"}
-_SENTENCE_OPENERS = FUNCTION_WORDS - _NAME_INNER_WORDS
+# Function words that names do not keep inside them: capitalised after a name, they open a
+# new sentence that a headline without punctuation glued to it: "en Suisse Notre
+# correspondant".
+_SENTENCE_OPENERS = FUNCTION_WORDS - NAME_INNER_WORDS
 
 
 # A word (hyphens and inner dots kept: "Notre-Dame", "C.K") that starts after a space, an
 # apostrophe, or a full stop and a dash ("Duroy.-Il").
 _WORD = re.compile(r"(?:(?<=[\s'’])|(?<=[.!?][-—–]))\w[\w-]*(?:\.\w[\w-]*)*")
 _TRAILING_INNER_WORDS = re.compile(
-    rf"(?:[\s'’-]+(?:{'|'.join(sorted(_NAME_INNER_WORDS))}))+[\s'’-]*\Z", re.IGNORECASE)
+    rf"(?:[\s'’-]+(?:{'|'.join(sorted(NAME_INNER_WORDS))}))+[\s'’-]*\Z", re.IGNORECASE)
 
 
 def _cut_glued_sentence(text: str, start: int, end: int, label: str,
@@ -127,7 +88,7 @@ def _cut_glued_sentence(text: str, start: int, end: int, label: str,
         opens_sentence = token[0].isupper() and folded in _SENTENCE_OPENERS
         goes_on = label == "PER" and (token[0].isdigit() or token[0].islower() and (
             folded in _SENTENCE_OPENERS
-            or len(token) > 2 and token in common_words and folded not in _NAME_INNER_WORDS))
+            or len(token) > 2 and token in common_words and folded not in NAME_INNER_WORDS))
         if opens_sentence or goes_on:
             # Nor does a name end with a particle: "Duroy du 6e hussards" is "Duroy".
             inner = _TRAILING_INNER_WORDS.search(text, start, word.start())
@@ -139,7 +100,7 @@ def clean_span(text: str, label: str, common_words: Container[str] = frozenset()
                ) -> tuple[int, int] | None:
     """Return the (start, end) slice of `text` that is the name, or None if it is no name.
     `common_words` holds the lower-case common words of the language (see
-    `pipeline.lexicon`): no person's name goes on with one.
+    `entity_graph.pipeline.rules.lexicon`): no person's name goes on with one.
 
     >>> "la Chine"[slice(*clean_span("la Chine", "LOC"))]
     'Chine'
@@ -193,20 +154,21 @@ def person_title(before: str) -> str | None:
         return None
     if match.group(1):
         return "M."
-    return "Mlle" if match.group(2).lower() in _UNMARRIED else "Mme"
+    return "Mlle" if match.group(2).lower() in UNMARRIED_HONORIFICS else "Mme"
 
 
 # Words in front of a name that say what it names: "la société X", "le parti X".
+def _after_article(article: str, nouns: tuple[str, ...]) -> str:
+    space = "" if article.endswith("'") else r"\s+"  # "l'agence", "la  société"
+    return f"{article}{space}{alternatives(nouns)}"
+
+
 _ORGANISATION_CUE = re.compile(
-    r"\b(?:la\s+(?:société|firme|banque|compagnie|chaîne|fondation|marque|start-up)"
-    r"|le\s+(?:groupe|constructeur|parti|journal|quotidien|club|cabinet|fonds|syndicat)"
-    r"|l'(?:entreprise|agence|association|organisation|équipe))\s+\Z", re.IGNORECASE)
+    rf"\b(?:{'|'.join(_after_article(a, nouns) for a, nouns in ORGANISATION_NOUNS.items())})"
+    r"\s+\Z", re.IGNORECASE)
 
-
-# Narrative speech verbs around a name: "dit Eugénie", "Eugénie répondit". (Not "affirme",
-# "estime": in the news, countries and companies affirm and estimate too.)
-_SPEECH = (r"(?:dit|disait|répondit|demanda|reprit|ajouta|murmura|cria|s'écria|répliqua"
-           r"|pensa|balbutia|soupira)")
+# Narrative speech verbs around a name: "dit Eugénie", "Eugénie répondit".
+_SPEECH = alternatives(SPEECH_VERBS)
 _SPEECH_BEFORE = re.compile(rf"(?:^|[,;:!?»—–-])\s*{_SPEECH}\s+\Z", re.IGNORECASE)
 _SPEECH_AFTER = re.compile(rf"\A\s+{_SPEECH}\b", re.IGNORECASE)
 
@@ -218,9 +180,9 @@ _PLACE_CUE = re.compile(r"(?:^|[\s(])[Ee]n\s+\Z")
 
 # A street's name, which the model often cuts to the person or place it is named after:
 # "rue Balzac", "boulevard de Sébastopol" (but "à la place de Pierre": no street).
-_STREET = re.compile(r"(?<![\w'])(?:(?:rue|avenue|boulevard|quai|square|impasse|allée)"
-                     r"(?:\s+(?:de\s+la|du|des|de))?\s+|(?:rue|avenue|boulevard|quai)\s+d'"
-                     r"|place\s+)\Z", re.IGNORECASE)
+_STREET = re.compile(rf"(?<![\w'])(?:{alternatives(STREET_WORDS)}"
+                     r"(?:\s+(?:de\s+la|du|des|de))?\s+"
+                     rf"|{alternatives(STREET_WORDS_ELIDED)}\s+d'|place\s+)\Z", re.IGNORECASE)
 
 
 def street_start(before: str) -> int | None:
@@ -236,7 +198,7 @@ def street_start(before: str) -> int | None:
 
 # The names that follow a plural honorific: "MM. Moréa, Minot, Delisle et ...". Each
 # name is followed by a comma or a space, which keeps the matching linear.
-_HONORIFIC_LIST = re.compile(r"\b(?:MM|Mmes|Mlles|Messieurs|Mesdames)\.?\s+"
+_HONORIFIC_LIST = re.compile(rf"\b{alternatives(PLURAL_HONORIFICS)}\.?\s+"
                              r"(?:(?:de|du|et|(?:d['’])?[A-ZÀ-ÖØ-Þ][\w'’.-]*)(?:\s*,\s*|\s+))+\Z")
 
 
@@ -273,7 +235,7 @@ def starts_with_honorific(text: str) -> bool:
     (True, False)
     """
     match = _TITLE.match(text)
-    return bool(match) and person_title(match.group(0)) is not None
+    return match is not None and person_title(match.group(0)) is not None
 
 
 def is_name(name: str) -> bool:

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import cast
 
+import entity_graph.pipeline.extraction.components  # noqa: F401  (registers the component factories)
 import spacy
+from entity_graph.pipeline.errors import ModelError
+from entity_graph.pipeline.extraction.normalize import normalize_typography
+from entity_graph.pipeline.rules.curation import Curation
+from entity_graph.pipeline.rules.lexicon import lexicon_folder
+from entity_graph.pipeline.settings import DEFAULT_MODEL
 from spacy.language import Language
+from spacy.pipeline import EntityRuler
 from thinc.api import Config
-
-import pipeline.components  # noqa: F401  (registers the component factories)
-from pipeline.curation import Curation
-from pipeline.lexicon import lexicon_folder
-from pipeline.normalize import normalize_typography
-from pipeline.settings import DEFAULT_MODEL, ModelError
 
 
 def _needed_components(nlp_config: Config) -> set[str]:
@@ -39,6 +41,13 @@ def _model_config(model: str) -> Config:
                      f"model folder (pip install {model.replace('_', '-')})")
 
 
+def check_model(model: str) -> None:
+    """Raise `ModelError` unless `model` is an installed pipeline with an NER component
+    (its config is read, not its weights)."""
+    if "ner" not in _model_config(model)["components"]:
+        raise ModelError(f"spaCy model {model!r} has no 'ner' component")
+
+
 def load_nlp(model: str = DEFAULT_MODEL, *, labels: tuple[str, ...] = ("PER", "ORG", "LOC"),
              curation: Curation | None = None) -> Language:
     """Load `model` with only what NER needs, then add sentence boundaries, the
@@ -46,12 +55,12 @@ def load_nlp(model: str = DEFAULT_MODEL, *, labels: tuple[str, ...] = ("PER", "O
 
     >>> nlp = load_nlp()                                     # doctest: +SKIP
     >>> nlp.pipe_names                                       # doctest: +SKIP
-    ['ner', 'sentencizer', 'clean_mentions', 'layout_places', 'team_names',
-     'consistent_mentions', 'alias_mentions', 'mark_common_words']
+    ['ner', 'sentencizer', 'entity_graph_clean_mentions', 'entity_graph_layout_places',
+     'entity_graph_team_names', 'entity_graph_consistent_mentions',
+     'entity_graph_alias_mentions', 'entity_graph_mark_common_words']
     """
+    check_model(model)
     config = _model_config(model)
-    if "ner" not in config["components"]:
-        raise ModelError(f"spaCy model {model!r} has no 'ner' component")
     needed = _needed_components(config)
     try:
         nlp = spacy.load(model, exclude=[n for n in config["components"] if n not in needed])
@@ -59,21 +68,22 @@ def load_nlp(model: str = DEFAULT_MODEL, *, labels: tuple[str, ...] = ("PER", "O
         raise ModelError(f"cannot load spaCy model {model!r}: {error}") from error
     nlp.add_pipe("sentencizer")
     if curation and curation.entities:
-        ruler = nlp.add_pipe("entity_ruler", after="ner",
-                             config={"overwrite_ents": True, "phrase_matcher_attr": "LOWER"})
+        ruler = cast(EntityRuler, nlp.add_pipe(
+            "entity_ruler", after="ner",
+            config={"overwrite_ents": True, "phrase_matcher_attr": "LOWER"}))
         ruler.add_patterns([{**p, "pattern": normalize_typography(p["pattern"])}
                             for p in curation.patterns()])
     lexicon = lexicon_folder(_model_path(model))  # models without a lemmatizer go without
-    nlp.add_pipe("clean_mentions", config={"labels": list(labels), "lexicon": lexicon})
+    nlp.add_pipe("entity_graph_clean_mentions", config={"labels": list(labels), "lexicon": lexicon})
     if lexicon and "LOC" in labels:
-        nlp.add_pipe("layout_places", config={"lexicon": lexicon})
+        nlp.add_pipe("entity_graph_layout_places", config={"lexicon": lexicon})
     if lexicon and "ORG" in labels:
-        nlp.add_pipe("team_names", config={"lexicon": lexicon})
-    nlp.add_pipe("consistent_mentions")
+        nlp.add_pipe("entity_graph_team_names", config={"lexicon": lexicon})
+    nlp.add_pipe("entity_graph_consistent_mentions")
     if curation and (curation.ignore or curation.types):
-        nlp.add_pipe("curate_mentions", config={"ignore": sorted(curation.ignore),
+        nlp.add_pipe("entity_graph_curate_mentions", config={"ignore": sorted(curation.ignore),
                                                 "types": dict(curation.types)})
-    nlp.add_pipe("alias_mentions")
+    nlp.add_pipe("entity_graph_alias_mentions")
     if lexicon:
-        nlp.add_pipe("mark_common_words", config={"lexicon": lexicon})
+        nlp.add_pipe("entity_graph_mark_common_words", config={"lexicon": lexicon})
     return nlp

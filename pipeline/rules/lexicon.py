@@ -14,9 +14,9 @@ from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 
+from entity_graph.pipeline.extraction.mentions import Mention
+from entity_graph.pipeline.rules.french import DEMONYM_ENDINGS, alternatives
 from spacy.lookups import Lookups
-
-from pipeline.aliasing import Mention
 
 _PARTS_OF_SPEECH = ("noun", "adj", "verb", "adv")
 
@@ -32,8 +32,8 @@ class Lexicon:
         self._lemmas = frozenset(word for pos in _PARTS_OF_SPEECH for word in index.get(pos, ()))
         self._adjectives = frozenset(index.get("adj", ()))
 
-    def __contains__(self, word: str) -> bool:
-        return word in self._lemmas or word in self._forms
+    def __contains__(self, word: object) -> bool:
+        return isinstance(word, str) and (word in self._lemmas or word in self._forms)
 
     def knows_every_word(self, text: str) -> bool:
         """Every word of three letters or more in `text` is a common word ("HUILES ET
@@ -64,8 +64,7 @@ def load_lexicon(folder: str) -> Lexicon:
     return Lexicon(Lookups().from_disk(folder)) if folder else Lexicon()
 
 
-# Endings of French demonyms: Allemands, Anglais, Suédois, Italiens, Américaines...
-_DEMONYM = re.compile(r"(?:ais|aise|ois|oise|ien|ienne|ain|aine|and|ande|éen|éenne|ol|ole)s?\Z")
+_DEMONYM = re.compile(rf"{alternatives(DEMONYM_ENDINGS)}s?\Z")
 
 
 def is_demonym(mention: Mention, text: str, words: Lexicon) -> bool:
@@ -89,7 +88,7 @@ def is_common_heading(mention: Mention, text: str, words: Lexicon) -> bool:
     """True for a heading or a word set in capitals made of common words only ("HUILES ET
     FARINES", "ORGE"): capitals there are typography, not a name. Compounds ("OPÉRA-
     COMIQUE", "ROYAUME-UNI") and names with a context cue ("M. MARTINEZ", "PARIS, 15",
-    see `pipeline.places`) are kept.
+    see `entity_graph.pipeline.rules.places`) are kept.
 
     >>> words = Lexicon(); words._lemmas = frozenset({"refus", "huile", "paris"})
     >>> words._forms = {"huiles": ["huile"]}

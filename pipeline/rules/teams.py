@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 
-from pipeline.aliasing import Mention
-from pipeline.lexicon import Lexicon
+from entity_graph.pipeline.extraction.mentions import Mention
+from entity_graph.pipeline.rules.lexicon import Lexicon
 
 _CAPITALISED = r"[A-ZÀ-ÖØ-Þ][\w'’-]{0,40}"  # bounded: no runaway backtracking
 _TEAM = re.compile(

@@ -14,8 +14,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple
 
-from pipeline.normalize import normalize_typography
-from pipeline.reading import Document
+from entity_graph.pipeline.extraction.normalize import normalize_typography
+from entity_graph.pipeline.reading import Document
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -36,9 +36,9 @@ class RecordMention(NamedTuple):
     sentence: int
     paragraph: int = 0
     token: int = 0  # index of the mention's first token, for token windows
-    common: bool = False  # see `pipeline.aliasing.Mention.common`
-    own: str = ""  # see `pipeline.aliasing.Mention.own`
-    cue: str = ""  # see `pipeline.aliasing.Mention.cue`
+    common: bool = False  # see `entity_graph.pipeline.rules.document_aliases.Mention.common`
+    own: str = ""  # see `entity_graph.pipeline.rules.document_aliases.Mention.own`
+    cue: str = ""  # see `entity_graph.pipeline.rules.document_aliases.Mention.cue`
 
 
 @dataclass
@@ -141,7 +141,7 @@ def extract(nlp: Language, documents: Iterable[Document], *, batch_size: int = 3
             ) -> Iterator[DocRecord]:
     """Run `nlp` over the documents as a stream and yield one `DocRecord` per document.
 
-    >>> from pipeline.nlp import load_nlp                      # doctest: +SKIP
+    >>> from entity_graph.pipeline.extraction.model import load_nlp  # doctest: +SKIP
     >>> doc = Document(id="a", text="Elon Musk est en Chine.")
     >>> [m.name for m in next(extract(load_nlp(), [doc])).mentions]  # doctest: +SKIP
     ['Elon Musk', 'Chine']

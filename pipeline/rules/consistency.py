@@ -11,8 +11,9 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 
-from pipeline.aliasing import Mention
-from pipeline.cleaning import FUNCTION_WORDS, fold
+from entity_graph.pipeline.extraction.mentions import Mention
+from entity_graph.pipeline.extraction.normalize import fold
+from entity_graph.pipeline.rules.french import FUNCTION_WORDS
 
 _LOWERCASE_WORD = re.compile(r"(?<![\w'])[a-zà-öø-ÿœæ][\w-]*")
 _AFTER_EN = re.compile(r"\b[Ee]n\s+([A-ZÀ-ÖØ-Þ][\w-]*)")
@@ -95,9 +96,10 @@ def majority_types(mentions: Sequence[Mention]) -> list[Mention]:
     votes: dict[str, Counter[str]] = defaultdict(Counter)
     for key, mention in zip(keys, mentions, strict=True):
         votes[key][mention.label] += 1
-    winners = {}
+    winners: dict[str, str] = {}
     for key, counter in votes.items():
         ranked = counter.most_common(2)
-        winners[key] = None if len(ranked) > 1 and ranked[0][1] == ranked[1][1] else ranked[0][0]
-    return [mention if winners[key] is None else mention._replace(label=winners[key])
+        if len(ranked) == 1 or ranked[0][1] > ranked[1][1]:
+            winners[key] = ranked[0][0]
+    return [mention._replace(label=winners[key]) if key in winners else mention
             for key, mention in zip(keys, mentions, strict=True)]

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from typing import NamedTuple
 
-from pipeline.cleaning import fold
+from entity_graph.pipeline.extraction.mentions import Mention
+from entity_graph.pipeline.extraction.normalize import fold
+from entity_graph.pipeline.rules.french import KEPT_HONORIFICS
 
 # When several full names end with a surname, the one the text gives this many times more
 # often than all the others together wins it ("Abraham Olano" three times, and a heading
@@ -18,30 +19,11 @@ from pipeline.cleaning import fold
 DOMINANT = 3
 
 
-class Mention(NamedTuple):
-    """A cleaned mention in a document. `name` is the name it refers to: its own text,
-    or the full name it abbreviates."""
-
-    start: int
-    end: int
-    label: str
-    name: str
-    # One sentence-initial word that French also uses as a common word ("Avoine",
-    # "Libéré"): its capital proves nothing; or a demonym taken for a place ("les
-    # Allemands"). See `mark_common_words`.
-    common: bool = False
-    # The name the mention gives itself when `name` is the full name it was resolved to
-    # in its document ("Grandet" resolved to "Eugénie Grandet"); "" when not resolved.
-    # The corpus has the last word (see `entities.build_entities`).
-    own: str = ""
-    cue: str = ""  # the type the words in front say it has (see `cleaning.context_cue`)
-
-
 def is_titled(name: str) -> bool:
     """A name kept with its feminine title ("Mme Grandet", see `cleaning.person_title`):
     never the full name a surname stands for."""
     parts = name.split(" ", 1)
-    return len(parts) == 2 and parts[0] in ("Mme", "Mlle")
+    return len(parts) == 2 and parts[0] in KEPT_HONORIFICS
 
 
 def alias_in_document(mentions: Sequence[Mention]) -> list[Mention]:

@@ -1,37 +1,48 @@
 """spaCy components that turn the model's entities into clean, resolved mentions.
 
 After the pipeline runs, `doc._.mentions` holds the document's `Mention`s, in order.
+Each component is registered under a name prefixed `entity_graph_` (spaCy's registry is
+global: a generic name could clash with another package's) and declares what it reads
+and writes, so `nlp.analyze_pipes()` can check the order.
 """
 
 from __future__ import annotations
 
-from spacy.language import Language
-from spacy.tokens import Doc
-
-from pipeline.aliasing import Mention, alias_in_document
-from pipeline.cleaning import (
+from entity_graph.pipeline.extraction.mentions import Mention
+from entity_graph.pipeline.extraction.normalize import fold
+from entity_graph.pipeline.rules.cleaning import (
     clean_span,
     context_cue,
-    fold,
     person_title,
     starts_with_honorific,
     street_start,
 )
-from pipeline.consistency import drop_common_words, majority_types, propagate
-from pipeline.lexicon import is_common_heading, is_common_start, is_demonym, load_lexicon
-from pipeline.places import bracketed_places, dateline_places
-from pipeline.teams import team_names
+from entity_graph.pipeline.rules.consistency import drop_common_words, majority_types, propagate
+from entity_graph.pipeline.rules.document_aliases import alias_in_document
+from entity_graph.pipeline.rules.lexicon import (
+    is_common_heading,
+    is_common_start,
+    is_demonym,
+    load_lexicon,
+)
+from entity_graph.pipeline.rules.places import bracketed_places, dateline_places
+from entity_graph.pipeline.rules.teams import team_names
+from spacy.language import Language
+from spacy.tokens import Doc
 
 if not Doc.has_extension("mentions"):
     Doc.set_extension("mentions", default=None)
 
+MENTIONS = "doc._.mentions"
 
-@Language.factory("clean_mentions",
-                  default_config={"labels": ["PER", "ORG", "LOC"], "lexicon": ""})
+
+@Language.factory("entity_graph_clean_mentions",
+                  default_config={"labels": ["PER", "ORG", "LOC"], "lexicon": ""},
+                  requires=["doc.ents"], assigns=[MENTIONS])
 def make_clean_mentions(nlp: Language, name: str, labels: list[str], lexicon: str):
     """Keep entities of the wanted labels, trimmed to the name ("la Chine" -> "Chine").
     `lexicon` is a spaCy lookups folder with the lemmatizer's tables (see
-    `pipeline.lexicon`), or "" to go without."""
+    `entity_graph.pipeline.rules.lexicon`), or "" to go without."""
     wanted = frozenset(labels)
     words = load_lexicon(lexicon)
 
@@ -70,7 +81,8 @@ def make_clean_mentions(nlp: Language, name: str, labels: list[str], lexicon: st
     return clean_mentions
 
 
-@Language.factory("layout_places", default_config={"lexicon": ""})
+@Language.factory("entity_graph_layout_places", default_config={"lexicon": ""},
+                  requires=[MENTIONS], assigns=[MENTIONS])
 def make_layout_places(nlp: Language, name: str, lexicon: str):
     """Add the places that the layout shows ("PARIS, 15 (Havas)", "Olano (Esp)"), which
     the model mostly misses; a mention the model found there gets their LOC cue."""
@@ -91,7 +103,8 @@ def make_layout_places(nlp: Language, name: str, lexicon: str):
     return add_layout_places
 
 
-@Language.factory("team_names", default_config={"lexicon": ""})
+@Language.factory("entity_graph_team_names", default_config={"lexicon": ""},
+                  requires=[MENTIONS], assigns=[MENTIONS])
 def make_team_names(nlp: Language, name: str, lexicon: str):
     """Make each sports team named "les Flyers de Philadelphie" one ORG mention, in place
     of the pieces the model found in it."""
@@ -107,7 +120,8 @@ def make_team_names(nlp: Language, name: str, lexicon: str):
     return add_team_names
 
 
-@Language.component("consistent_mentions")
+@Language.component("entity_graph_consistent_mentions", requires=[MENTIONS],
+                    assigns=[MENTIONS])
 def consistent_mentions(doc: Doc) -> Doc:
     """Drop names the text also uses as common words, find the occurrences of recognised
     names the model missed, and give each name its majority type in the document."""
@@ -117,7 +131,8 @@ def consistent_mentions(doc: Doc) -> Doc:
     return doc
 
 
-@Language.factory("curate_mentions", default_config={"ignore": [], "types": {}})
+@Language.factory("entity_graph_curate_mentions", default_config={"ignore": [], "types": {}},
+                  requires=[MENTIONS], assigns=[MENTIONS])
 def make_curate_mentions(nlp: Language, name: str, ignore: list[str], types: dict[str, str]):
     """Drop the names the curation file ignores and force the types it gives."""
     ignored = frozenset(ignore)
@@ -136,7 +151,8 @@ def make_curate_mentions(nlp: Language, name: str, ignore: list[str], types: dic
     return curate_mentions
 
 
-@Language.factory("mark_common_words", default_config={"lexicon": ""})
+@Language.factory("entity_graph_mark_common_words", default_config={"lexicon": ""},
+                  requires=[MENTIONS, "token.is_sent_start"], assigns=[MENTIONS])
 def make_mark_common_words(nlp: Language, name: str, lexicon: str):
     """Flag each mention that is one word at the start of a sentence and also a French
     common word, a people's name taken for a place, or common words set in capitals
@@ -156,7 +172,7 @@ def make_mark_common_words(nlp: Language, name: str, lexicon: str):
     return mark_common_words
 
 
-@Language.component("alias_mentions")
+@Language.component("entity_graph_alias_mentions", requires=[MENTIONS], assigns=[MENTIONS])
 def alias_mentions(doc: Doc) -> Doc:
     """Resolve surnames to the full name given earlier or later in the same document."""
     doc._.mentions = alias_in_document(doc._.mentions or [])

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 
-from pipeline.aliasing import Mention
-from pipeline.cleaning import clean_span
-from pipeline.lexicon import Lexicon
+from entity_graph.pipeline.extraction.mentions import Mention
+from entity_graph.pipeline.rules.cleaning import clean_span
+from entity_graph.pipeline.rules.lexicon import Lexicon
 
 _CAPITAL_WORD = r"[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'’-]{1,40}"  # bounded: no runaway backtracking
 # One to three words in capitals, then a day of the month ("PARIS, 15") or a full stop

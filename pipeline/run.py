@@ -11,32 +11,20 @@ from __future__ import annotations
 
 import logging
 import math
-import multiprocessing
+import sqlite3
 import time
-from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
-from tqdm import tqdm
-
-from graph.analytics import annotate
-from graph.cooccurrence import cooccurrence_graph
-from graph.export import write_gexf, write_graphml, write_json
-from graph.html import write_html
-from graph.pruning import backbone, drop_weak_links, keep_mentioned, top_entities
-from graph.tables import (
-    write_edges_csv,
-    write_entities_csv,
-    write_evidence_csv,
-    write_mentions_csv,
-)
-from pipeline.cache import CACHE_NAME, MentionCache, document_key, fingerprint
-from pipeline.curation import find_curation, load_curation
-from pipeline.engines import (
+from entity_graph.graph.analytics import annotate
+from entity_graph.graph.cooccurrence import Attachments, cooccurrence_graph
+from entity_graph.graph.pruning import backbone, drop_weak_links, keep_mentioned, top_entities
+from entity_graph.pipeline.cache import CACHE_NAME, MentionCache, document_key, fingerprint
+from entity_graph.pipeline.engines import (
     ModelSpec,
     available_cores,
     batched,
@@ -44,19 +32,20 @@ from pipeline.engines import (
     run_in_process,
     run_on_dask,
 )
-from pipeline.entities import build_entities
-from pipeline.extract import DocRecord, to_record
-from pipeline.reading import Document, check_paths, read_documents
-from pipeline.result import Result
-from pipeline.settings import Settings
+from entity_graph.pipeline.errors import CacheError, OutputError, SettingsError
+from entity_graph.pipeline.extraction.records import DocRecord, to_record
+from entity_graph.pipeline.merging.entities import EntityTable, build_entities
+from entity_graph.pipeline.outputs import write_outputs
+from entity_graph.pipeline.reading import Document, check_paths, read_documents
+from entity_graph.pipeline.result import Result
+from entity_graph.pipeline.rules.curation import find_curation, load_curation
+from entity_graph.pipeline.settings import SETTING_NAMES, Settings
+from tqdm import tqdm
 
 if TYPE_CHECKING:
     from spacy.language import Language
 
 log = logging.getLogger("entity_graph")
-
-OUTPUT_FILES = ("graph.html", "graph.graphml", "graph.gexf", "graph.json", "entities.csv",
-                "edges.csv", "evidence.csv", "mentions.csv")
 
 
 @dataclass(frozen=True)
@@ -130,58 +119,6 @@ def extract_missing(paths: list[Path], index: list[Indexed], cache: MentionCache
     return sum(1 for item in index if item.key in missing)
 
 
-def write_outputs(result: Result, out_dir: str | Path, settings: Settings | None = None,
-                  ) -> dict[str, Path]:
-    """Write every output file into `out_dir`; each one atomically."""
-    settings = settings or Settings()
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    outputs = {name: out / name for name in OUTPUT_FILES}
-    graph = result.graph
-    corpus = {"documents": result.documents, "words": result.words}
-    # networkx's GEXF writer is the slowest output: on a large graph a forked process
-    # writes it (the graph is shared, not copied) while this one writes the others.
-    with _writing_aside(write_gexf, graph, outputs["graph.gexf"]):
-        write_html(graph, outputs["graph.html"], corpus=corpus,
-                   max_nodes=settings.html_max_nodes)
-        write_graphml(graph, outputs["graph.graphml"])
-        write_json(graph, outputs["graph.json"])
-    write_entities_csv(graph, outputs["entities.csv"])
-    write_edges_csv(graph, outputs["edges.csv"])
-    write_evidence_csv(graph, outputs["evidence.csv"])
-    if result.records is not None and result.table is not None:
-        write_mentions_csv(result.records(), result.table, outputs["mentions.csv"])
-    return outputs
-
-
-# Graphs smaller than this are written in one process: forking costs more than it saves.
-FORK_OUTPUTS_FROM = 2000
-_aside: tuple = ()
-
-
-def _write_aside() -> None:
-    writer, graph, path = _aside
-    writer(graph, path)
-
-
-@contextmanager
-def _writing_aside(writer, graph: nx.Graph, path: Path) -> Iterator[None]:
-    """Run `writer(graph, path)` in a forked process during the `with` block (in this
-    process when the graph is small or fork is unavailable); errors come back here."""
-    global _aside
-    if graph.number_of_nodes() < FORK_OUTPUTS_FROM or \
-            "fork" not in multiprocessing.get_all_start_methods():
-        writer(graph, path)
-        yield
-        return
-    _aside = (writer, graph, path)
-    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
-        written = pool.submit(_write_aside)
-        _aside = ()
-        yield
-        written.result()
-
-
 def cache_path(out_dir: str | Path) -> Path:
     """Where a build into `out_dir` keeps its mention cache."""
     return Path(out_dir) / CACHE_NAME
@@ -195,25 +132,80 @@ def open_cache(out_dir: str | Path | None, settings: Settings) -> MentionCache:
     path = cache_path(out_dir)
     try:
         return MentionCache(path)
-    except Exception as error:  # sqlite3.DatabaseError and friends
+    except CacheError as error:
         log.warning("%s: unreadable cache (%s), starting a new one", path, error)
+    try:
         for leftover in path.parent.glob(path.name + "*"):
             leftover.unlink()
         return MentionCache(path)
+    except (OSError, sqlite3.Error) as error:
+        raise OutputError(f"{path}: cannot create the cache ({error})") from error
 
 
-def build(paths: Iterable[str | Path], out_dir: str | Path | None = None,
+def _settings(settings: Settings | None, options: dict[str, Any]) -> Settings:
+    unknown = sorted(set(options) - SETTING_NAMES)
+    if unknown:
+        raise SettingsError(f"unknown setting {unknown[0]!r}; the settings are "
+                            f"{', '.join(sorted(SETTING_NAMES))}")
+    return replace(settings or Settings(), **options)
+
+
+def _as_paths(paths: str | Path | Iterable[str | Path]) -> list[Path]:
+    """One path or several, checked to exist."""
+    return check_paths([paths] if isinstance(paths, str | Path) else paths)
+
+
+def build(paths: str | Path | Iterable[str | Path], out_dir: str | Path | None = None,
           settings: Settings | None = None, *, nlp: Language | None = None,
-          **options) -> Result:
-    """Run the whole job; `options` override fields of `settings` (see `Settings`).
-    With `out_dir=None` nothing is written and the cache is a temporary file.
+          **options: Any) -> Result:
+    """Run the whole job on one path or several; `options` override fields of `settings`
+    (see `Settings`), and a bad one fails at once, before any work. With `out_dir=None`
+    nothing is written and the cache is a temporary file.
 
-    >>> result = build(["corpus"], window="paragraph")      # doctest: +SKIP
+    >>> result = build("corpus", window="paragraph")        # doctest: +SKIP
     >>> result.graph.nodes["elon-musk-per"]["label"]         # doctest: +SKIP
     'Elon Musk'
     """
-    settings = replace(settings or Settings(), **options)
+    settings = _settings(settings, options)
     started = time.perf_counter()
+    checked = _as_paths(paths)
+    curation_file = (find_curation(checked) if settings.curation is None
+                     else settings.curation or None)
+    if curation_file:
+        load_curation(curation_file)  # a bad file stops the run here, before any work
+        log.info("using curation file %s", curation_file)
+    if nlp is None:
+        from entity_graph.pipeline.extraction.model import check_model  # imports spaCy
+
+        check_model(settings.model)
+    spec = ModelSpec(settings.model, tuple(settings.types),
+                     str(curation_file) if curation_file else None, settings.batch_size)
+    key_prefix = fingerprint(settings.model, settings.types, curation_file)
+    persistent = bool(out_dir and settings.cache)
+    cache = open_cache(out_dir, settings)
+    try:
+        result = _run(checked, cache, spec, key_prefix, settings, nlp=nlp, out_dir=out_dir)
+    finally:
+        if persistent:
+            cache.close()
+    if persistent and out_dir:
+        path = cache_path(out_dir)
+        result.records = lambda: _reopened_records(result.index, path)
+    result.seconds = time.perf_counter() - started
+    log.info("time per stage: %s",
+             ", ".join(f"{k} {v:.1f} s" for k, v in result.timings.items()))
+    return result
+
+
+def _reopened_records(index: list[Indexed], path: Path) -> Iterator[DocRecord]:
+    """The records of a finished build, read from its cache file (opened for the read)."""
+    with MentionCache(path) as cache:
+        yield from records_of(index, cache)
+
+
+def _run(paths: list[Path], cache: MentionCache, spec: ModelSpec, key_prefix: str,
+         settings: Settings, *, nlp: Language | None, out_dir: str | Path | None) -> Result:
+    """The build's stages, timed: read, extract, entities, graph, analytics, outputs."""
     timings: dict[str, float] = {}
 
     @contextmanager
@@ -222,69 +214,62 @@ def build(paths: Iterable[str | Path], out_dir: str | Path | None = None,
         yield
         timings[name] = time.perf_counter() - begun
 
-    paths = check_paths(paths)
-    curation_file = (find_curation(paths) if settings.curation is None
-                     else settings.curation or None)
-    if curation_file:
-        load_curation(curation_file)  # a bad file stops the run here, before any work
-        log.info("using curation file %s", curation_file)
-    spec = ModelSpec(settings.model, tuple(settings.types),
-                     str(curation_file) if curation_file else None, settings.batch_size)
-    key_prefix = fingerprint(settings.model, settings.types, curation_file)
-    cache = open_cache(out_dir, settings)
-
     with stage("read"):
         index = index_corpus(paths, key_prefix)
     with stage("extract"):
         extracted = extract_missing(paths, index, cache, spec, key_prefix, settings, nlp=nlp)
         if out_dir and settings.cache:
             cache.keep_only(item.key for item in index)
-
-    counts = {"words": 0}
+    words = [0]
 
     def counted(records: Iterator[DocRecord]) -> Iterator[DocRecord]:
         for record in records:
-            counts["words"] += record.words
+            words[0] += record.words
             yield record
 
     with stage("entities"):
         table = build_entities(counted(records_of(index, cache)))
-        counts["mentions"] = sum(entity.mentions for entity in table.entities.values())
     with stage("graph"):
+        attachments = Attachments()
         graph = cooccurrence_graph(records_of(index, cache), table, window=settings.window,
-                                   weight=settings.weight, evidence=settings.evidence)
+                                   weight=settings.weight, evidence=settings.evidence,
+                                   attachments=attachments)
         graph, pruning = prune(graph, settings)
     with stage("analytics"):
         annotate(graph, seed=settings.seed)
-    graph.graph.update(documents=len(index), words=counts["words"],
-                       mentions=counts["mentions"])
-    result = Result(graph=graph, documents=len(index), words=counts["words"],
-                    mention_count=counts["mentions"], extracted=extracted, pruning=pruning,
-                    table=table, records=lambda: records_of(index, cache),
-                    out_dir=Path(out_dir) if out_dir else None, timings=timings)
+    result = _result(graph, attachments, table, index, words=words[0], extracted=extracted,
+                     pruning=pruning, records=lambda: records_of(index, cache), out_dir=out_dir)
+    result.timings = timings
     if out_dir:
         with stage("outputs"):
             result.outputs = write_outputs(result, out_dir, settings)
-    result.seconds = time.perf_counter() - started
-    log.info("time per stage: %s", ", ".join(f"{k} {v:.1f} s" for k, v in timings.items()))
     return result
+
+
+def _result(graph: nx.Graph, attachments: Attachments, table: EntityTable,
+            index: list[Indexed], *, words: int, extracted: int, pruning: list[str],
+            records: Callable[[], Iterator[DocRecord]], out_dir: str | Path | None) -> Result:
+    mentions = sum(entity.mentions for entity in table.entities.values())
+    graph.graph.update(documents=len(index), words=words, mentions=mentions)
+    return Result(graph=graph, attachments=attachments, documents=len(index), words=words,
+                  mention_count=mentions, extracted=extracted, pruning=pruning, table=table,
+                  records=records, index=index, out_dir=Path(out_dir) if out_dir else None)
 
 
 def prune(graph: nx.Graph, settings: Settings) -> tuple[nx.Graph, list[str]]:
     """Apply the settings' pruning steps in order (entities first, then links) and say
     what each one removed."""
-    steps = []
-    if settings.min_mentions > 1:
-        steps.append((f"--min-mentions {settings.min_mentions}",
-                      lambda g: keep_mentioned(g, settings.min_mentions)))
-    if settings.top is not None:
-        steps.append((f"--top {settings.top}", lambda g: top_entities(g, settings.top)))
-    if settings.min_weight is not None:
-        steps.append((f"--min-weight {settings.min_weight:g}",
-                      lambda g: drop_weak_links(g, settings.min_weight)))
-    if settings.backbone is not None:
-        steps.append((f"--backbone {settings.backbone:g}",
-                      lambda g: backbone(g, settings.backbone)))
+    steps: list[tuple[str, Callable[[nx.Graph], nx.Graph]]] = []
+    least, top, min_weight, alpha = (settings.min_mentions, settings.top, settings.min_weight,
+                                     settings.backbone)
+    if least > 1:
+        steps.append((f"--min-mentions {least}", lambda g: keep_mentioned(g, least)))
+    if top is not None:
+        steps.append((f"--top {top}", lambda g: top_entities(g, top)))
+    if min_weight is not None:
+        steps.append((f"--min-weight {min_weight:g}", lambda g: drop_weak_links(g, min_weight)))
+    if alpha is not None:
+        steps.append((f"--backbone {alpha:g}", lambda g: backbone(g, alpha)))
     report = []
     for name, step in steps:
         before_nodes, before_edges = graph.number_of_nodes(), graph.number_of_edges()

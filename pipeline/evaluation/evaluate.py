@@ -12,13 +12,19 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from entity_graph.pipeline.evaluation.scoring import (
+    PRF,
+    Span,
+    add_scores,
+    bcubed,
+    best_overlap,
+    score_spans,
+)
+from entity_graph.pipeline.extraction.records import extract
+from entity_graph.pipeline.merging.entities import build_entities
+from entity_graph.pipeline.reading import Document, check_paths, read_jsonl_file
 from spacy.language import Language
 from tqdm import tqdm
-
-from pipeline.entities import build_entities
-from pipeline.extract import extract
-from pipeline.reading import Document, check_paths, read_jsonl_file
-from pipeline.scoring import PRF, Span, add_scores, bcubed, best_overlap, score_spans
 
 
 @dataclass
@@ -48,10 +54,9 @@ def predictions(gold: list[GoldDocument], nlp: Language, *, progress: bool = Fal
                         desc="documents", unit="doc", disable=not progress, leave=False))
     table = build_entities(records)
     for record in records:
-        resolved = [(m, table.entity_of(m)) for m in record.mentions]
-        resolved = [(m, entity_id) for m, entity_id in resolved if entity_id is not None]
-        yield ([Span(m.start, m.end, table.entities[entity_id].type) for m, entity_id in resolved],
-               [entity_id for _, entity_id in resolved])
+        resolved = table.resolve(record.mentions)
+        yield ([Span(m.start, m.end, table.entities[entity_id].type) for entity_id, m in resolved],
+               [entity_id for entity_id, _ in resolved])
 
 
 def raw_predictions(gold: list[GoldDocument], nlp: Language, *,

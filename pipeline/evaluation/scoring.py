@@ -7,7 +7,7 @@ refers to (`qid`). Nothing here knows about spaCy or files.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Collection, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -56,7 +56,7 @@ def overlaps(a: Span, b: Span) -> bool:
     return a.start < b.end and b.start < a.end
 
 
-def _matches(span: Span, others: Sequence[Span], fuzzy: bool) -> bool:
+def _matches(span: Span, others: Collection[Span], fuzzy: bool) -> bool:
     if fuzzy:
         return any(span.type == o.type and overlaps(span, o) for o in others)
     return span in others

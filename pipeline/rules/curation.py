@@ -21,15 +21,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
-
-from pipeline.cleaning import fold
+from entity_graph.pipeline.errors import CurationError
+from entity_graph.pipeline.extraction.normalize import fold
 
 TYPES = ("PER", "ORG", "LOC", "MISC")
 FILE_NAMES = ("curation.yml", "curation.yaml")
-
-
-class CurationError(Exception):
-    """A curation file that cannot be used; the message names the file and line."""
 
 
 @dataclass(frozen=True)
