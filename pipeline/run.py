@@ -92,6 +92,10 @@ def extract_missing(paths: list[Path], index: list[Indexed], cache: MentionCache
     missing = cache.missing(item.key for item in index)
     if not missing:
         return 0
+    if nlp is None:  # a model that cannot load fails here, not in a worker process
+        from entity_graph.pipeline.extraction.model import check_model  # imports spaCy
+
+        check_model(settings.model)
 
     def texts() -> Iterator[tuple[str, str]]:
         sent: set[str] = set()
@@ -174,10 +178,6 @@ def build(paths: str | Path | Iterable[str | Path], out_dir: str | Path | None =
     if curation_file:
         load_curation(curation_file)  # a bad file stops the run here, before any work
         log.info("using curation file %s", curation_file)
-    if nlp is None:
-        from entity_graph.pipeline.extraction.model import check_model  # imports spaCy
-
-        check_model(settings.model)
     spec = ModelSpec(settings.model, tuple(settings.types),
                      str(curation_file) if curation_file else None, settings.batch_size)
     key_prefix = fingerprint(settings.model, settings.types, curation_file)

@@ -212,3 +212,27 @@ def test_an_initial_and_a_surname_join_the_full_name_they_abbreviate():
     table = build_entities(records)
     assert table.id_of("F. Honegger") == "fritz-honegger-per"
     assert table.id_of("E. Honegger") == "e-honegger-per"  # another Honegger
+
+
+def test_an_article_variant_goes_where_its_bare_name_goes():
+    # "La Levaque" is "Levaque" with its article; "Levaque" joins the one full name.
+    table = build_entities([record("a", ("Philomène Levaque", "PER", 0), ("Levaque", "PER", 1),
+                                   ("La Levaque", "LOC", 2))])
+    [entity] = table.entities.values()
+    assert (entity.label, entity.type, entity.mentions) == ("Philomène Levaque", "PER", 3)
+    mention = record("b", ("La Levaque", "LOC", 0)).mentions[0]
+    assert table.entity_of(mention) == entity.id  # every mention counted is found again
+    ways = {o.alias: (o.rules, [name for _, name in o.steps]) for o in table.origins}
+    assert ways["La Levaque"] == ("article > partial-name", ["Levaque", "Philomène Levaque"])
+    assert ways["Levaque"] == ("partial-name", ["Philomène Levaque"])
+
+
+def test_merge_rules_apply_in_order_and_one_step_only():
+    from entity_graph.pipeline.merging.rules import names_of, plan_merges
+
+    # "Be" abbreviates "Belgique", which the acronym rule cannot then take; and "Emma"
+    # joins "Emma Bovary" but nothing joins "Emma" on the way.
+    corpus = names_of({"emma": "PER", "emma bovary": "PER", "mme bovary": "PER",
+                       "be": {"LOC": 6}, "belgique": "LOC"}, written={"be": "Be"})
+    plan = {old: (m.new, m.rule.name) for old, m in plan_merges(corpus).items()}
+    assert plan == {"be": ("belgique", "abbreviation"), "emma": ("emma bovary", "partial-name")}

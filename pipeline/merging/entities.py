@@ -25,6 +25,7 @@ from entity_graph.pipeline.merging.rules import (
     Merge,
     MergeRule,
     NameStats,
+    merge_chain,
     plan_merges,
     vote,
 )
@@ -209,10 +210,11 @@ def _absorb(target: NameStats, merged: NameStats, rule: MergeRule) -> None:
 
 
 def apply_merges(corpus: dict[str, NameStats], merges: Mapping[str, Merge]) -> None:
-    """Move what each merged name counted to the name it joins (merges go one step only,
-    see `plan_merges`)."""
+    """Move what each merged name counted to the name it joins, in the order planned: an
+    article variant first joins its bare name, which may then join another."""
     for old, merge in merges.items():
-        _absorb(corpus[merge.new], corpus.pop(old), merge.rule)
+        new = merge.new if merge.new in corpus else merge_chain(merge.new, merges)[-1].new
+        _absorb(corpus[new], corpus.pop(old), merge.rule)
 
 
 def _entity_table(corpus: Mapping[str, NameStats], merges: Mapping[str, Merge],
@@ -236,9 +238,10 @@ def _entity_table(corpus: Mapping[str, NameStats], merges: Mapping[str, Merge],
             aliases=[surface for surface, _ in stats.surfaces.most_common()],
             type_votes=dict(stats.votes))
         key_to_id[key] = entity_id
-    for old, merge in merges.items():
-        if merge.new in key_to_id:
-            key_to_id[old] = key_to_id[merge.new]
+    for old in merges:
+        final = merge_chain(old, merges)[-1].new
+        if final in key_to_id:
+            key_to_id[old] = key_to_id[final]
     return EntityTable(entities=entities, key_to_id=key_to_id, standalone=trusted)
 
 
@@ -255,8 +258,8 @@ def alias_origins(groups: Mapping[tuple[str, str], _Group], table: EntityTable,
         later: list[tuple[str, str]] = []
         if own and name != own:
             later.append((IN_DOCUMENT, written.get(key) or _preferred(group.stats.names)))
-        if name in merges:
-            later.append((merges[name].rule.name, written.get(merges[name].new, "")))
+        later += [(merge.rule.name, written.get(merge.new, merge.new))
+                  for merge in merge_chain(name, merges)]
         for (surface, given), count in group.given.items():
             first = [(EXTRACTION, given)] if fold(surface) != fold(given) else []
             counts[(entity_id, surface, tuple(first + later))] += count

@@ -312,9 +312,9 @@ class Merge:
 def plan_merges(corpus: Corpus, rules: Iterable[MergeRule] = MERGE_RULES) -> dict[str, Merge]:
     """Every merge the rules agree on, by the name that goes. Each rule reads the corpus
     as it is before any merge; a name taken by an earlier rule, as the name that goes or
-    the one it joins, is not offered to a later rule; and merges go one step only: no
-    name joins one that itself joins another ("La Levaque", the mother, does not follow
-    "Levaque" to "Philomène Levaque").
+    the one it joins, is not offered to a later rule; and merges go one step only (no
+    name joins one that itself joins another), but for article variants: "La Chine" is
+    "Chine" written with its article, so it goes wherever "Chine" goes.
 
     >>> plan = plan_merges(names_of({"la chine": "LOC", "chine": "LOC", "emma": "PER",
     ...                              "emma bovary": "PER"}))
@@ -326,4 +326,22 @@ def plan_merges(corpus: Corpus, rules: Iterable[MergeRule] = MERGE_RULES) -> dic
         for old, new in rule.find(corpus).items():
             if old not in merges and new not in merges:
                 merges[old] = Merge(old, new, rule)
-    return {old: merge for old, merge in merges.items() if merge.new not in merges}
+    return {old: merge for old, merge in merges.items()
+            if merge.rule.drop_article or merge.new not in merges}
+
+
+def merge_chain(key: str, merges: Mapping[str, Merge]) -> list[Merge]:
+    """The merges that take `key` to the name it ends up in, in order (at most an article
+    variant's merge, then its bare name's; see `plan_merges`).
+
+    >>> article, partial = MERGE_RULES[0], MERGE_RULES[-1]
+    >>> chain = merge_chain("la levaque", {"la levaque": Merge("la levaque", "levaque", article),
+    ...                     "levaque": Merge("levaque", "philomene levaque", partial)})
+    >>> [merge.new for merge in chain]
+    ['levaque', 'philomene levaque']
+    """
+    chain: list[Merge] = []
+    while key in merges and len(chain) <= len(merges):  # bounded, whatever the merges
+        chain.append(merges[key])
+        key = merges[key].new
+    return chain
