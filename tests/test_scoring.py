@@ -3,34 +3,28 @@
 import json
 
 import pytest
-from entity_graph.pipeline.evaluation.scoring import (
-    PRF,
-    Span,
-    add_scores,
-    bcubed,
-    best_overlap,
-    score_spans,
-)
+from entity_graph.pipeline.evaluation import scoring
+from entity_graph.pipeline.evaluation.scoring import PRF, Span
 
 GOLD = [Span(0, 9, "PER"), Span(13, 18, "LOC"), Span(30, 40, "ORG")]
 
 
 def test_perfect_prediction():
     for fuzzy in (False, True):
-        scores = score_spans(GOLD, GOLD, fuzzy=fuzzy)
+        scores = scoring.score_spans(GOLD, GOLD, fuzzy=fuzzy)
         assert scores["ALL"].f1 == 1.0 and scores["PER"].recall == 1.0
 
 
 def test_strict_needs_exact_span_and_type():
     predicted = [Span(0, 9, "PER"), Span(13, 17, "LOC"), Span(30, 40, "LOC")]
-    scores = score_spans(GOLD, predicted, fuzzy=False)
+    scores = scoring.score_spans(GOLD, predicted, fuzzy=False)
     assert (scores["ALL"].precision, scores["ALL"].recall) == (1 / 3, 1 / 3)
     assert scores["LOC"] == PRF(0, 2, 0, 1)
 
 
 def test_fuzzy_accepts_overlap_of_the_same_type():
     predicted = [Span(3, 9, "PER"), Span(13, 17, "LOC"), Span(30, 40, "LOC"), Span(50, 55, "PER")]
-    scores = score_spans(GOLD, predicted, fuzzy=True)
+    scores = scoring.score_spans(GOLD, predicted, fuzzy=True)
     assert scores["ALL"].precision == pytest.approx(2 / 4)
     assert scores["ALL"].recall == pytest.approx(2 / 3)
     assert scores["ALL"].f1 == pytest.approx(2 * 0.5 * (2 / 3) / (0.5 + 2 / 3))
@@ -39,36 +33,36 @@ def test_fuzzy_accepts_overlap_of_the_same_type():
 def test_fuzzy_counts_a_split_gold_span_once_for_recall():
     gold = [Span(0, 20, "ORG")]
     predicted = [Span(0, 8, "ORG"), Span(9, 20, "ORG")]
-    scores = score_spans(gold, predicted, fuzzy=True)
+    scores = scoring.score_spans(gold, predicted, fuzzy=True)
     assert (scores["ALL"].precision, scores["ALL"].recall) == (1.0, 1.0)
 
 
 def test_empty_prediction_scores_zero_not_error():
-    scores = score_spans(GOLD, [], fuzzy=True)
+    scores = scoring.score_spans(GOLD, [], fuzzy=True)
     assert scores["ALL"] == PRF(0, 0, 0, 3) and scores["ALL"].f1 == 0.0
 
 
 def test_scores_add_up_over_documents():
-    a = score_spans(GOLD, GOLD[:1], fuzzy=False)
-    b = score_spans(GOLD[:1], GOLD[:1], fuzzy=False)
-    total = add_scores(a, b)
+    a = scoring.score_spans(GOLD, GOLD[:1], fuzzy=False)
+    b = scoring.score_spans(GOLD[:1], GOLD[:1], fuzzy=False)
+    total = scoring.add_scores(a, b)
     assert total["ALL"] == PRF(2, 2, 2, 4) and total["ALL"].recall == 0.5
 
 
 def test_bcubed_known_values():
     # Gold: {1,1,1} {2}; predicted: {a,a} {b,b} — item by item:
     # P = (1 + 1 + 1/2 + 1/2) / 4, R = (2/3 + 2/3 + 1/3 + 1) / 4
-    p, r, f = bcubed([("a", 1), ("a", 1), ("b", 1), ("b", 2)])
+    p, r, f = scoring.bcubed([("a", 1), ("a", 1), ("b", 1), ("b", 2)])
     assert p == pytest.approx(0.75)
     assert r == pytest.approx((2 / 3 + 2 / 3 + 1 / 3 + 1) / 4)
     assert f == pytest.approx(2 * p * r / (p + r))
-    assert bcubed([("x", 1), ("y", 2)]) == (1.0, 1.0, 1.0)
-    assert bcubed([]) == (0.0, 0.0, 0.0)
+    assert scoring.bcubed([("x", 1), ("y", 2)]) == (1.0, 1.0, 1.0)
+    assert scoring.bcubed([]) == (0.0, 0.0, 0.0)
 
 
 def test_best_overlap():
-    assert best_overlap(Span(5, 12, "PER"), GOLD) == 0
-    assert best_overlap(Span(19, 29, "PER"), GOLD) is None
+    assert scoring.best_overlap(Span(5, 12, "PER"), GOLD) == 0
+    assert scoring.best_overlap(Span(19, 29, "PER"), GOLD) is None
 
 
 def test_eval_command_on_a_small_gold_file(nlp, tmp_path, capsys):
