@@ -19,10 +19,11 @@ import time
 from pathlib import Path
 
 import networkx as nx
+from playwright.sync_api import sync_playwright
+
 from entity_graph.graph.cooccurrence import Attachments, link
 from entity_graph.graph.html import write_html
 from entity_graph.graph.layout import add_layout
-from playwright.sync_api import sync_playwright
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run"]

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 
 import igraph
 import networkx as nx
+
 from entity_graph.graph.layout import add_layout
 
 # Exact betweenness costs one breadth-first search per node; above this many nodes it is

@@ -14,6 +14,7 @@ from itertools import combinations
 from typing import TYPE_CHECKING, Literal, get_args
 
 import networkx as nx
+
 from entity_graph.graph.association import jaccard, npmi, pmi
 from entity_graph.graph.timeline import spells
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import networkx as nx
+
 from entity_graph.graph.atomic import atomic_write
 from entity_graph.graph.cooccurrence import Attachments, format_evidence, link
 from entity_graph.graph.style import node_size, rgb, type_colour

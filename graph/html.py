@@ -21,10 +21,11 @@ from pathlib import Path
 import jinja2
 import networkx as nx
 import pyvis
+from pyvis.network import Network
+
 from entity_graph.graph.atomic import atomic_write
 from entity_graph.graph.cooccurrence import Attachments
 from entity_graph.graph.style import TYPE_NAMES, node_size, type_colour
-from pyvis.network import Network
 
 _VIS_DIR = Path(pyvis.__file__).parent / "templates" / "lib" / "vis-9.1.2"
 

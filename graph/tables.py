@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import networkx as nx
+
 from entity_graph.graph.atomic import atomic_write
 from entity_graph.graph.cooccurrence import Attachments
 

@@ -97,8 +97,11 @@ class MentionCache:
         self.path = Path(path) if path else None
         if self.path:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(str(self.path) if self.path else "",
-                                   check_same_thread=False)
+        try:
+            self._db = sqlite3.connect(str(self.path) if self.path else "",
+                                       check_same_thread=False)
+        except sqlite3.Error as error:
+            raise CacheError(f"{self.path}: cannot open the cache ({error})") from error
         try:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("CREATE TABLE IF NOT EXISTS extractions "

@@ -14,6 +14,8 @@ import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
+from tqdm.contrib.logging import logging_redirect_tqdm
+
 from entity_graph.graph.atomic import atomic_write
 from entity_graph.graph.cooccurrence import WEIGHTS
 from entity_graph.pipeline.cache import MentionCache
@@ -24,7 +26,6 @@ from entity_graph.pipeline.reading import check_paths
 from entity_graph.pipeline.result import AliasRow, load
 from entity_graph.pipeline.run import build, cache_path
 from entity_graph.pipeline.settings import DEFAULT_MODEL, ENTITY_TYPES, Settings
-from tqdm.contrib.logging import logging_redirect_tqdm
 
 
 class _OneLine(logging.Formatter):

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import networkx as nx
-from entity_graph.graph.cooccurrence import Attachments
+
 from entity_graph.graph.export import write_gexf, write_graphml, write_json
 from entity_graph.graph.html import write_html
 from entity_graph.graph.tables import (
@@ -54,7 +54,7 @@ def write_outputs(result: Result, out_dir: str | Path, settings: Settings | None
             write_json(graph, outputs["graph.json"], attachments=attachments)
         write_entities_csv(graph, outputs["entities.csv"])
         write_edges_csv(graph, outputs["edges.csv"])
-        write_evidence_csv(graph, attachments or Attachments(), outputs["evidence.csv"])
+        write_evidence_csv(graph, attachments, outputs["evidence.csv"])
         if result.table is not None:
             write_aliases_csv(result.table, outputs["aliases.csv"])
             if result.records is not None:

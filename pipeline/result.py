@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import networkx as nx
+
 from entity_graph.graph.cooccurrence import Attachments, format_evidence, link
 from entity_graph.graph.tables import MENTION_COLUMNS, mention_rows
 from entity_graph.pipeline.errors import InputError, MissingDependency, UnknownEntity
@@ -22,6 +23,7 @@ from entity_graph.pipeline.extraction.normalize import fold
 
 if TYPE_CHECKING:
     import pandas as pd
+
     from entity_graph.pipeline.extraction.records import DocRecord
     from entity_graph.pipeline.merging.entities import EntityTable
     from entity_graph.pipeline.run import Indexed

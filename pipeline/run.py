@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import math
-import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -20,6 +19,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
+from tqdm import tqdm
+
 from entity_graph.graph.analytics import annotate
 from entity_graph.graph.cooccurrence import Attachments, cooccurrence_graph
 from entity_graph.graph.pruning import backbone, drop_weak_links, keep_mentioned, top_entities
@@ -40,7 +41,6 @@ from entity_graph.pipeline.reading import Document, check_paths, read_documents
 from entity_graph.pipeline.result import Result
 from entity_graph.pipeline.rules.curation import find_curation, load_curation
 from entity_graph.pipeline.settings import SETTING_NAMES, Settings
-from tqdm import tqdm
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -142,7 +142,7 @@ def open_cache(out_dir: str | Path | None, settings: Settings) -> MentionCache:
         for leftover in path.parent.glob(path.name + "*"):
             leftover.unlink()
         return MentionCache(path)
-    except (OSError, sqlite3.Error) as error:
+    except (OSError, CacheError) as error:
         raise OutputError(f"{path}: cannot create the cache ({error})") from error
 
 

@@ -5,6 +5,7 @@ import math
 
 import networkx as nx
 import pytest
+
 from entity_graph.graph import analytics
 from entity_graph.graph.analytics import annotate, communities
 from entity_graph.graph.cooccurrence import Attachments, cooccurrence_graph, parse_window

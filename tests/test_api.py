@@ -7,6 +7,7 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
+
 from entity_graph.pipeline import (
     EntityGraphError,
     Settings,

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+
 from entity_graph.pipeline.cache import MentionCache
 from entity_graph.pipeline.cli import main
 from entity_graph.pipeline.run import build, cache_path

@@ -1,6 +1,7 @@
 """The curation file: parsing, clear errors, and its effect on extraction."""
 
 import pytest
+
 from entity_graph.pipeline.cli import main
 from entity_graph.pipeline.extraction.model import load_nlp
 from entity_graph.pipeline.rules.curation import CurationError, find_curation, load_curation

@@ -11,9 +11,10 @@ import doctest
 import importlib
 import pkgutil
 
+import pytest
+
 import entity_graph.graph
 import entity_graph.pipeline
-import pytest
 
 MODULES = sorted(
     info.name

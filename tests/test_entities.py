@@ -227,7 +227,7 @@ def test_an_article_variant_goes_where_its_bare_name_goes():
     assert ways["Levaque"] == ("partial-name", ["Philomène Levaque"])
 
 
-def test_merge_rules_apply_in_order_and_one_step_only():
+def test_the_merge_plan_names_the_rule_of_each_merge():
     from entity_graph.pipeline.merging.rules import names_of, plan_merges
 
     # "Be" abbreviates "Belgique", which the acronym rule cannot then take; and "Emma"

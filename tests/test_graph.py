@@ -5,6 +5,7 @@ import re
 from html.parser import HTMLParser
 
 import networkx as nx
+
 from entity_graph.graph.cooccurrence import Attachments, cooccurrence_graph
 from entity_graph.graph.export import write_gexf, write_graphml, write_json
 from entity_graph.graph.html import render_html, safe_json

@@ -7,6 +7,7 @@ import shutil
 
 import networkx as nx
 import pytest
+
 from entity_graph.graph.cooccurrence import Attachments, link
 from entity_graph.graph.html import write_html
 from entity_graph.graph.layout import add_layout

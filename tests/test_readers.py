@@ -13,6 +13,7 @@ from pathlib import Path
 import igraph
 import networkx as nx
 import pytest
+
 from entity_graph.graph.export import plain_graph
 from entity_graph.graph.style import rgb, type_colour
 

@@ -2,6 +2,7 @@ import json
 import logging
 
 import pytest
+
 from entity_graph.pipeline.reading import (
     InputError,
     corpus_files,

@@ -3,6 +3,7 @@
 import json
 
 import pytest
+
 from entity_graph.pipeline.evaluation import scoring
 from entity_graph.pipeline.evaluation.scoring import PRF, Span
 

@@ -2,6 +2,7 @@
 
 import pytest
 import spacy
+
 from entity_graph.pipeline.extraction.normalize import fold, normalize_typography
 from entity_graph.pipeline.rules.cleaning import clean_span, is_name
 from entity_graph.pipeline.rules.lexicon import lexicon_folder, load_lexicon

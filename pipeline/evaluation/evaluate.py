@@ -12,6 +12,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from spacy.language import Language
+from tqdm import tqdm
+
 from entity_graph.pipeline.evaluation.scoring import (
     PRF,
     Span,
@@ -23,8 +26,6 @@ from entity_graph.pipeline.evaluation.scoring import (
 from entity_graph.pipeline.extraction.records import extract
 from entity_graph.pipeline.merging.entities import build_entities
 from entity_graph.pipeline.reading import Document, check_paths, read_jsonl_file
-from spacy.language import Language
-from tqdm import tqdm
 
 
 @dataclass

@@ -8,6 +8,9 @@ and writes, so `nlp.analyze_pipes()` can check the order.
 
 from __future__ import annotations
 
+from spacy.language import Language
+from spacy.tokens import Doc
+
 from entity_graph.pipeline.extraction.mentions import Mention
 from entity_graph.pipeline.extraction.normalize import fold
 from entity_graph.pipeline.rules.cleaning import (
@@ -27,8 +30,6 @@ from entity_graph.pipeline.rules.lexicon import (
 )
 from entity_graph.pipeline.rules.places import bracketed_places, dateline_places
 from entity_graph.pipeline.rules.teams import team_names
-from spacy.language import Language
-from spacy.tokens import Doc
 
 if not Doc.has_extension("mentions"):
     Doc.set_extension("mentions", default=None)

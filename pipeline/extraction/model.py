@@ -5,16 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import cast
 
-import entity_graph.pipeline.extraction.components  # noqa: F401  (registers the component factories)
 import spacy
+from spacy.language import Language
+from spacy.pipeline import EntityRuler
+from thinc.api import Config
+
+import entity_graph.pipeline.extraction.components  # noqa: F401  (registers the component factories)
 from entity_graph.pipeline.errors import ModelError
 from entity_graph.pipeline.extraction.normalize import normalize_typography
 from entity_graph.pipeline.rules.curation import Curation
 from entity_graph.pipeline.rules.lexicon import lexicon_folder
 from entity_graph.pipeline.settings import DEFAULT_MODEL
-from spacy.language import Language
-from spacy.pipeline import EntityRuler
-from thinc.api import Config
 
 
 def _needed_components(nlp_config: Config) -> set[str]:

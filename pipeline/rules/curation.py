@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+
 from entity_graph.pipeline.errors import CurationError
 from entity_graph.pipeline.extraction.normalize import fold
 

@@ -14,6 +14,7 @@ from functools import cache
 from importlib import import_module
 
 from babel import Locale
+
 from entity_graph.pipeline.extraction.normalize import fold
 
 _FIRST_NAME_LOCALES = ("fr_FR", "fr_BE", "fr_CH", "fr_CA")

@@ -14,9 +14,10 @@ from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 
+from spacy.lookups import Lookups
+
 from entity_graph.pipeline.extraction.mentions import Mention
 from entity_graph.pipeline.rules.french import DEMONYM_ENDINGS, alternatives
-from spacy.lookups import Lookups
 
 _PARTS_OF_SPEECH = ("noun", "adj", "verb", "adv")
 
@@ -33,7 +34,7 @@ class Lexicon:
         self._adjectives = frozenset(index.get("adj", ()))
 
     def __contains__(self, word: object) -> bool:
-        return isinstance(word, str) and (word in self._lemmas or word in self._forms)
+        return word in self._lemmas or word in self._forms
 
     def knows_every_word(self, text: str) -> bool:
         """Every word of three letters or more in `text` is a common word ("HUILES ET
