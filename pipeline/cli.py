@@ -137,9 +137,12 @@ def _add_eval(commands: Commands) -> None:
                           help="installed spaCy pipeline (default: %(default)s)")
     eval_cmd.add_argument("--types", type=_types, default=("PER", "ORG", "LOC"),
                           help="entity types to score (default: PER,ORG,LOC)")
-    eval_cmd.add_argument("--baseline", action="store_true",
+    eval_cmd.add_argument("--baseline", action=argparse.BooleanOptionalAction, default=True,
                           help="also score the model's bare NER output, mentions grouped by "
-                               "lower-cased text, for comparison")
+                               "lower-cased text, for comparison (default: on)")
+    eval_cmd.add_argument("--reference", metavar="FILE",
+                          help="a saved --json run: show each fuzzy F1's change since then, "
+                               "and mark a drop of more than 0.002 with '!'")
     eval_cmd.add_argument("--skip-unannotated", action="store_true",
                           help="leave out documents that have no gold mention of the scored "
                                "types (unannotated articles)")
@@ -158,10 +161,11 @@ def _add_explain(commands: Commands) -> None:
 
 
 def _eval(args: argparse.Namespace) -> int:
-    from entity_graph.pipeline.evaluation.evaluate import evaluate, format_table
+    from entity_graph.pipeline.evaluation.evaluate import evaluate, format_table, read_reference
     from entity_graph.pipeline.extraction.model import load_nlp
 
     check_paths(args.paths)
+    reference = read_reference(args.reference) if args.reference else None
     args.types = Settings(types=args.types).types  # checked as a build checks them
     nlp = load_nlp(args.model, labels=args.types)
     progress = not args.quiet and sys.stderr.isatty()
@@ -172,7 +176,7 @@ def _eval(args: argparse.Namespace) -> int:
         if args.baseline:
             results += evaluate([path], nlp, types=args.types, raw=True,
                                 skip_unannotated=args.skip_unannotated)
-    print(format_table(results))
+    print(format_table(results, reference))
     if args.json:
         with atomic_write(args.json) as file:
             json.dump(results, file, indent=1)

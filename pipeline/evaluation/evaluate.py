@@ -25,6 +25,7 @@ from entity_graph.pipeline.evaluation.scoring import (
 )
 from entity_graph.pipeline.extraction.records import extract
 from entity_graph.pipeline.merging.entities import build_entities
+from entity_graph.pipeline.errors import InputError
 from entity_graph.pipeline.reading import Document, check_paths, read_jsonl_file
 
 
@@ -102,6 +103,7 @@ def evaluate_file(path: Path, nlp: Language, *, types: tuple[str, ...] = ("PER",
     precision, recall, f1 = bcubed(pairs)
     return {
         "file": str(path), "system": "raw model" if raw else "entity-graph",
+        "model": f"{nlp.meta.get('lang', '')}_{nlp.meta.get('name', '')}",
         "documents": len(gold), "skipped_unannotated": skipped,
         "words": sum(len(g.document.text.split()) for g in gold),
         "strict": {k: v.as_dict() for k, v in strict.items()},
@@ -120,24 +122,80 @@ def evaluate(paths: list[str | Path], nlp: Language, *,
             for path in check_paths(paths)]
 
 
-def format_table(results: list[dict]) -> str:
-    """The scores as a plain-text table: one block per file, one row per type."""
+# A change that lowers a file's mention F1 by more than this is flagged (the do-no-harm
+# rule: a rule that costs this much on any dev file is reworked or dropped).
+HARM = 0.002
+
+
+def _key(result: dict) -> tuple[str, str]:
+    return Path(result["file"]).name, result["system"]
+
+
+def read_reference(path: str | Path) -> dict[tuple[str, str], dict]:
+    """A saved `--json` run, by (file name, system), for `format_table`'s change column.
+    Raises `InputError` when the file cannot be read as one."""
+    try:
+        results = json.loads(Path(path).read_text(encoding="utf-8"))
+        return {_key(result): result for result in results}
+    except (OSError, ValueError, TypeError, KeyError) as error:
+        raise InputError(f"{path}: not a saved `entity-graph eval --json` run ({error})"
+                         ) from error
+
+
+def _f1(result: dict | None, key: str) -> float | None:
+    return result["fuzzy"][key]["f1"] if result and key in result["fuzzy"] else None
+
+
+def _cell(value: float | None, *, signed: bool = False) -> str:
+    if value is None:
+        return f"{'–':>7}"
+    return f"{value:>+7.4f}" if signed else f"{value:>7.3f}"
+
+
+def format_table(results: list[dict], reference: dict[tuple[str, str], dict] | None = None,
+                 ) -> str:
+    """The scores as a plain-text table: one block per file, one row per type, with the
+    bare model's fuzzy F1 ("bare", when it was scored) and the change in fuzzy F1 since
+    the `reference` run ("Δ ref"); a change below -HARM is marked "!"."""
+    bare = {Path(r["file"]).name: r for r in results if r["system"] == "raw model"}
     lines = []
     header = (f"{'file / type':<32} {'strict P':>8} {'R':>6} {'F1':>6}   "
-              f"{'fuzzy P':>8} {'R':>6} {'F1':>6}   {'gold':>6}")
+              f"{'fuzzy P':>8} {'R':>6} {'F1':>6}   {'gold':>6} {'bare':>7} {'Δ ref':>7}")
+    summary = []
     for result in results:
+        if result["system"] == "raw model" and Path(result["file"]).name in bare \
+                and any(_key(r) == (Path(result["file"]).name, "entity-graph") for r in results):
+            continue  # shown as the "bare" column of the pipeline's block
         skipped = (f", {result['skipped_unannotated']} without gold left out"
                    if result.get("skipped_unannotated") else "")
-        lines += ["", f"{Path(result['file']).name}  [{result['system']}]  "
+        name = Path(result["file"]).name
+        lines += ["", f"{name}  [{result['system']}, {result.get('model', '?')}]  "
                       f"({result['documents']} documents{skipped}, {result['words']:,} words)",
                   header]
+        baseline = bare.get(name) if result["system"] != "raw model" else None
+        before = reference.get(_key(result)) if reference else None
         for key in result["fuzzy"]:
             s, f = result["strict"][key], result["fuzzy"][key]
+            old = _f1(before, key)
+            change = f["f1"] - old if old is not None else None
+            mark = " !" if change is not None and change < -HARM else ""
             lines.append(f"  {key:<30} {s['precision']:>8.3f} {s['recall']:>6.3f} {s['f1']:>6.3f}"
                          f"   {f['precision']:>8.3f} {f['recall']:>6.3f} {f['f1']:>6.3f}"
-                         f"   {f['gold']:>6}")
+                         f"   {f['gold']:>6} {_cell(_f1(baseline, key))} "
+                         f"{_cell(change, signed=True)}{mark}")
+            if key == "ALL":
+                summary.append(f"  {name:<30} {f['f1']:>6.3f} {_cell(_f1(baseline, key))} "
+                               f"{_cell(change, signed=True)}{mark}")
         b = result["bcubed"]
         if b["mentions"]:
+            old_b = before["bcubed"]["f1"] if before and before["bcubed"]["mentions"] else None
+            change_b = f"  (Δ ref {b['f1'] - old_b:+.4f})" if old_b is not None else ""
+            bare_b = (f"  [bare {baseline['bcubed']['f1']:.3f}]"
+                      if baseline and baseline["bcubed"]["mentions"] else "")
             lines.append(f"  merging B-cubed P {b['precision']:.3f}  R {b['recall']:.3f}  "
-                         f"F1 {b['f1']:.3f}  over {b['mentions']} mentions with a gold id")
+                         f"F1 {b['f1']:.3f}  over {b['mentions']} mentions with a gold id"
+                         f"{bare_b}{change_b}")
+    if len(summary) > 1:
+        lines += ["", f"{'fuzzy F1, all types':<32} {'F1':>6} {'bare':>7} {'Δ ref':>7}",
+                  *summary]
     return "\n".join(lines[1:])

@@ -16,6 +16,8 @@ from entity_graph.pipeline.extraction.normalize import fold
 from entity_graph.pipeline.rules.cleaning import (
     clean_span,
     context_cue,
+    in_date,
+    is_named_code,
     person_title,
     starts_with_honorific,
     street_start,
@@ -23,6 +25,7 @@ from entity_graph.pipeline.rules.cleaning import (
 from entity_graph.pipeline.rules.consistency import drop_common_words, majority_types, propagate
 from entity_graph.pipeline.rules.document_aliases import alias_in_document
 from entity_graph.pipeline.rules.lexicon import (
+    is_apposition,
     is_common_heading,
     is_common_start,
     is_demonym,
@@ -58,6 +61,9 @@ def make_clean_mentions(nlp: Language, name: str, labels: list[str], lexicon: st
                               else ent.label_, words)
             if ent.ent_id_:  # found by the curation file's ruler: trust it, name it
                 kept = kept or (0, len(ent.text))
+            elif kept is None and is_named_code(ent.text, text[max(0, ent.start_char - 6):
+                                                               ent.start_char]):
+                kept = (0, len(ent.text))
             elif kept is None:
                 continue
             start, end = ent.start_char + kept[0], ent.start_char + kept[1]
@@ -67,6 +73,8 @@ def make_clean_mentions(nlp: Language, name: str, labels: list[str], lexicon: st
                 start, label = start + street, "LOC"
             name = ent.ent_id_ or " ".join(text[start:end].split())
             before = text[max(0, start - 60):start]
+            if not ent.ent_id_ and in_date(name, before, text[end:end + 8]):
+                continue
             title = person_title(before)
             cue = "" if ent.ent_id_ else context_cue(before, text[end:end + 30]) or ""
             if title and not ent.ent_id_ and "PER" in wanted:
@@ -164,10 +172,15 @@ def make_mark_common_words(nlp: Language, name: str, lexicon: str):
     def mark_common_words(doc: Doc) -> Doc:
         text = doc.text
         starts = [sentence.start_char for sentence in doc.sents]
+        mentions = doc._.mentions or []
+        following = [*mentions[1:], None][:len(mentions)]
+        # What a person is ("le Français", "la Suissesse Anna Müller") is never a place.
+        kept = [m for m, after in zip(mentions, following, strict=True)
+                if not (is_demonym(m, text, words) or is_apposition(m, after, text))]
         doc._.mentions = [m._replace(common=True)
-                          if is_common_start(m, text, starts, words) or is_demonym(m, text, words)
+                          if is_common_start(m, text, starts, words)
                           or is_common_heading(m, text, words) else m
-                          for m in doc._.mentions or []]
+                          for m in kept]
         return doc
 
     return mark_common_words

@@ -11,6 +11,7 @@ from collections.abc import Container
 
 from entity_graph.pipeline.extraction.normalize import fold
 from entity_graph.pipeline.rules.french import (
+    CALENDAR_WORDS,
     FUNCTION_WORDS,
     GENERIC_HEADS,
     MEN_HONORIFICS,
@@ -43,7 +44,16 @@ _TITLE = re.compile(rf"{alternatives(TITLES)}(?:\s+|(?<=\.)(?=\w))", re.IGNORECA
 # (A particle may follow: "madame des Grassins", "M. de Villèle".)
 _HONORIFIC = re.compile(rf"\b(?:({'|'.join(MEN_HONORIFICS)})\b\.?|({'|'.join(WOMEN_HONORIFICS)})"
                         r"\b\.?)\s*(?:(?:de\s+la|de|du|des)\s+|d')?\Z", re.IGNORECASE)
-_ROMAN_NUMERAL = re.compile(r"\A[IVXLCDM]+\.?\Z")
+# Chapter and part numbers; "LCI" or "CD" are far more often acronyms than 151 or 400.
+_ROMAN_NUMERAL = re.compile(r"\A[IVX]+\.?\Z")
+# Codes that name roads, motorways and the like: "A7", "RN 106", "M-4", "G20".
+_CODE = re.compile(r"\A[A-Z]{1,3}[- ]?\d{1,4}\Z")
+
+# A lower-case head and the words that link it to a capitalised name: "ministère de l'",
+# "arsenal de ", "centrale nucléaire de ", "autoroute ", "district ".
+_LOWERCASE_HEAD = re.compile(r"([a-zà-ÿœæ][\w-]*)((?:\s+[a-zà-ÿœæ][\w-]*)?)"
+                             r"(\s+(?:de\s+la\s+|de\s+l['’]\s*|de\s+|du\s+|des\s+|d['’]\s*)|\s+)"
+                             r"(?=[A-ZÀ-ÖØ-Þ0-9])")
 
 _ABBREVIATION_END = re.compile(r"(?:\b\w\.)+\Z")
 
@@ -138,8 +148,38 @@ def clean_span(text: str, label: str, common_words: Container[str] = frozenset()
         start, end = _trim_edges(text, start, end)
         if (start, end) == before:
             break
-    name = text[start:end]
-    return (start, end) if is_name(name) else None
+    if is_name(text[start:end]):
+        return start, end
+    return _name_after_head(text, start, end, label)
+
+
+def _name_after_head(text: str, start: int, end: int, label: str) -> tuple[int, int] | None:
+    """The name in a mention that opens with a lower-case head: an organisation's whole
+    name when the head is linked to it by "de" ("ministère de l'Intérieur", "académie de
+    Grenoble"), otherwise the capitalised name after the head, which only describes it
+    ("arsenal de Brest" -> "Brest", "autoroute A7" -> "A7", "ministre de l'Intérieur" ->
+    "Intérieur"). The model's label is the evidence that a name is there; the head alone
+    (no capital after it) is none.
+
+    >>> [t[slice(*_name_after_head(t, 0, len(t), label))] for t, label in [
+    ...     ("ministère de l'Intérieur", "ORG"), ("arsenal de Brest", "LOC"),
+    ...     ("autoroute A7", "LOC"), ("ministre de la Justice", "ORG"), ("banque Oddo", "ORG"),
+    ...     ("ligne de Paris à", "LOC")]]
+    ["ministère de l'Intérieur", 'Brest', 'A7', 'Justice', 'Oddo', 'Paris']
+    >>> _name_after_head("cour pénale", 0, 11, "ORG") is None
+    True
+    """
+    head = _LOWERCASE_HEAD.match(text, start, end)
+    if head is None or head.group(1) in PARTICLES:
+        return None
+    name_start = head.end()
+    if (label == "ORG" and head.group(3).strip() and not _TITLE.match(text, start, end)
+            and is_name(text[name_start:end])):
+        return start, end
+    inner = _TRAILING_INNER_WORDS.search(text, name_start, end)  # "ligne de Paris à"
+    end = inner.start() if inner else end
+    name = text[name_start:end]
+    return (name_start, end) if is_name(name) or _CODE.match(name) else None
 
 
 def person_title(before: str) -> str | None:
@@ -252,6 +292,8 @@ def is_name(name: str) -> bool:
     (True, True, False)
     >>> is_name("Mme"), is_name("Messieurs"), is_name("Madame Bovary")
     (False, False, True)
+    >>> is_name("Mars"), is_name("mars"), is_name("le Mars")
+    (True, False, False)
     """
     if len(name) < 2 or not any(c.isupper() for c in name):
         return False
@@ -265,4 +307,34 @@ def is_name(name: str) -> bool:
     if _ROMAN_NUMERAL.match(name) or person_title(name + " ") and " " not in name:
         return False
     words = [fold(word) for word in re.split(r"[\s']+", name) if word]
+    if len(words) == 1 and words[0] in CALENDAR_WORDS and name[0].isupper():
+        return True  # "Mars", the planet; `in_date` tells it from a month
     return not all(word in FUNCTION_WORDS for word in words)
+
+
+_ARTICLE_BEFORE = re.compile(r"(?:\b(?:le|la|du)\s+|\bl['’]\s*)\Z", re.IGNORECASE)
+
+
+def is_named_code(name: str, before: str) -> bool:
+    """A code after an article, which makes it a proper noun: "l'A7", "la RN 106", "le
+    G20" (alone, "A 5" or "C1" is as often a grid reference, a page or OCR debris).
+
+    >>> is_named_code("A86", "notamment sur l'"), is_named_code("C1", "catégorie ")
+    (True, False)
+    """
+    return bool(_CODE.match(name)) and bool(_ARTICLE_BEFORE.search(before[-6:]))
+
+
+_NUMBER_BEFORE = re.compile(r"\d(?:er)?\.?\s*\Z")
+_NUMBER_AFTER = re.compile(r"\A\s*\d")
+
+
+def in_date(name: str, before: str, after: str) -> bool:
+    """A day or month name with a number next to it: part of a date ("15 Mars 1908",
+    "Mars 2016"), not a name.
+
+    >>> in_date("Mars", "le 15 ", " 1908"), in_date("Mars", "la planète ", " prises")
+    (True, False)
+    """
+    return fold(name) in CALENDAR_WORDS and bool(
+        _NUMBER_BEFORE.search(before[-8:]) or _NUMBER_AFTER.match(after[:4]))

@@ -32,7 +32,8 @@ def alias_in_document(mentions: Sequence[Mention]) -> list[Mention]:
     A mention is resolved when its words are the last words of exactly one longer PER
     name in the document, or of one given DOMINANT times more often than the others,
     whatever the model's label for it: in news, a surname tagged LOC or ORG next to the
-    full name is far more often a model error than a place of the same name. Resolved
+    full name is far more often a model error than a place of the same name (but for the
+    place a name says the person is from: "Saumur" next to "Grandet de Saumur"). Resolved
     mentions become PER.
 
     >>> found = alias_in_document([Mention(0, 9, "PER", "Elon Musk"),
@@ -57,12 +58,24 @@ def alias_in_document(mentions: Sequence[Mention]) -> list[Mention]:
             full = dominant([
                 full for full in full_names
                 if len(full.split()) > len(words) and full.split()[-len(words):] == words
+                and (mention.label == "PER" or not _after_de(full, len(words)))
             ], full_names)
             if full:
                 surface = full_names[full].most_common(1)[0][0]
                 mention = mention._replace(label="PER", name=surface, own=mention.name)
         resolved.append(mention)
     return resolved
+
+
+def _after_de(full: str, length: int) -> bool:
+    """The last `length` words of `full` follow "de": where the person is from ("Grandet
+    de Saumur"), so a place of that name alone is the place.
+
+    >>> _after_de("grandet de saumur", 1), _after_de("adolphe des grassins", 1)
+    (True, False)
+    """
+    words = full.split()
+    return words[-length - 1] in ("de", "d'")
 
 
 def dominant(candidates: Iterable[str], counts: Mapping[str, Counter[str]]) -> str | None:

@@ -10,7 +10,7 @@ lower-case words.
 from __future__ import annotations
 
 # Words that are never a name on their own, whatever their case.
-FUNCTION_WORDS = frozenset(
+_GRAMMAR_WORDS = frozenset(
     """
     a à au aux avec c ça car ce ceci cela celle celles celui cet cette ceux ces chez comme
     d dans de des donc dont du elle elles en et eux il ils j je l la le les leur leurs lui
@@ -18,10 +18,16 @@ FUNCTION_WORDS = frozenset(
     quel quelle quelles quels qui quoi s sa sans se selon ses si son sous sur t ta te tes
     toi ton tous tout toute toutes tu un une vers vos votre vous y
     ici là oui non voici voilà alors aussi puis ainsi cependant pourtant enfin déjà
+    """.split()
+)
+# Days and months: no name in a date ("le 15 Mars 1908"), a name outside one ("sur Mars").
+CALENDAR_WORDS = frozenset(
+    """
     lundi mardi mercredi jeudi vendredi samedi dimanche janvier février fevrier mars avril
     mai juin juillet août aout septembre octobre novembre décembre decembre
     """.split()
 )
+FUNCTION_WORDS = _GRAMMAR_WORDS | CALENDAR_WORDS
 
 # Lower-case words that may start a name: "de Gaulle", "van Gogh", "von Braun".
 PARTICLES = frozenset("de d du des von van der den ten ter di da del della dos al el ben ibn"

@@ -42,10 +42,22 @@ class Lexicon:
         return all(word in self for word in re.findall(r"\w{3,}", text.lower()))
 
     def is_adjective(self, word: str) -> bool:
-        """An adjective or an inflected form of one ("allemands" → "allemand")."""
-        lemmas = self._forms.get(word) if self._forms else None
-        return word in self._adjectives or any(
-            lemma in self._adjectives for lemma in (lemmas or ()))
+        """An adjective or an inflected form of one ("allemands" → "allemand"; feminine and
+        plural endings are also undone when the lemmatizer's table lacks the form:
+        "américaines" → "américain").
+
+        >>> words = Lexicon(); words._adjectives = frozenset({"américain"})
+        >>> words.is_adjective("américaines"), words.is_adjective("amérique")
+        (True, False)
+        """
+        candidates = {word, word.removesuffix("s")}
+        candidates |= {form.removesuffix("e") for form in candidates if form.endswith("e")}
+        for candidate in candidates:
+            lemmas = self._forms.get(candidate) if self._forms else None
+            if candidate in self._adjectives or any(
+                    lemma in self._adjectives for lemma in (lemmas or ())):
+                return True
+        return False
 
     def __bool__(self) -> bool:
         return bool(self._lemmas) or bool(self._forms)
@@ -83,6 +95,24 @@ def is_demonym(mention: Mention, text: str, words: Lexicon) -> bool:
     lower = word.lower()
     return (mention.label == "LOC" and word.isalpha() and bool(_DEMONYM.search(lower))
             and words.is_adjective(lower))
+
+
+_ARTICLE_END = re.compile(r"(?:\b(?:le|la|les|un|une|des)\s+|\bl['’]\s*)\Z", re.IGNORECASE)
+
+
+def is_apposition(mention: Mention, following: Mention | None, text: str) -> bool:
+    """A one-word place between an article and a person's name is what the person is, not
+    where: "la Suissesse Anna Müller", "l'Américaine Sarah True", "le Britannique Chris
+    Froome".
+
+    >>> text = "devant la Suissesse Anna Müller"
+    >>> is_apposition(Mention(10, 19, "LOC", "Suissesse"),
+    ...               Mention(20, 31, "PER", "Anna Müller"), text)
+    True
+    """
+    return (mention.label == "LOC" and following is not None and following.label == "PER"
+            and " " not in mention.name and not text[mention.end:following.start].strip()
+            and bool(_ARTICLE_END.search(text[max(0, mention.start - 5):mention.start])))
 
 
 def is_common_heading(mention: Mention, text: str, words: Lexicon) -> bool:
