@@ -10,8 +10,11 @@ import re
 from collections.abc import Container
 
 from entity_graph.pipeline.extraction.normalize import fold
+from spacy.lang.en.stop_words import STOP_WORDS as ENGLISH_STOP_WORDS
+
 from entity_graph.pipeline.rules.french import (
     CALENDAR_WORDS,
+    COMPANY_ROLES,
     FUNCTION_WORDS,
     GENERIC_HEADS,
     MEN_HONORIFICS,
@@ -106,6 +109,21 @@ def _cut_glued_sentence(text: str, start: int, end: int, label: str,
     return end
 
 
+_LAST_WORD = re.compile(r"[\s'’]+([a-zà-ÿ]+)\Z")
+# Lower-case words no name ends with, French or English (tweets, quotes, titles):
+# "Shanghai and", "Genève et".
+_TRAILING_STOP_WORDS = (FUNCTION_WORDS - NAME_INNER_WORDS) | ENGLISH_STOP_WORDS
+
+
+def _cut_trailing_stop_words(text: str, start: int, end: int) -> int:
+    """The end of the name before the lower-case function words that end the span
+    ("Shanghai and" -> "Shanghai")."""
+    while (last := _LAST_WORD.search(text, start, end)) and last.start() > start \
+            and last.group(1) in _TRAILING_STOP_WORDS:
+        end = last.start()
+    return end
+
+
 def clean_span(text: str, label: str, common_words: Container[str] = frozenset(),
                ) -> tuple[int, int] | None:
     """Return the (start, end) slice of `text` that is the name, or None if it is no name.
@@ -128,10 +146,13 @@ def clean_span(text: str, label: str, common_words: Container[str] = frozenset()
     'Duroy'
     >>> "Jean de la Fontaine"[slice(*clean_span("Jean de la Fontaine", "PER"))]
     'Jean de la Fontaine'
+    >>> "Shanghai and"[slice(*clean_span("Shanghai and", "ORG"))]
+    'Shanghai'
     """
     start, end = _trim_edges(text, 0, len(text))
     start, end = _trim_edges(
         text, start, _cut_glued_sentence(text, start, end, label, common_words))
+    start, end = _trim_edges(text, start, _cut_trailing_stop_words(text, start, end))
     while True:
         before = (start, end)
         match = _ARTICLE.match(text, start, end)
@@ -203,9 +224,13 @@ def _after_article(article: str, nouns: tuple[str, ...]) -> str:
     return f"{article}{space}{alternatives(nouns)}"
 
 
+# One lower-case word may qualify the noun: "l'agence de presse X", "le constructeur
+# automobile X", "la banque américaine X".
 _ORGANISATION_CUE = re.compile(
     rf"\b(?:{'|'.join(_after_article(a, nouns) for a, nouns in ORGANISATION_NOUNS.items())})"
-    r"\s+\Z", re.IGNORECASE)
+    r"(?:\s+(?:de\s+)?[a-zà-ÿœ-]{3,})?\s+\Z", re.IGNORECASE)
+_COMPANY_ROLE_CUE = re.compile(rf"\b{alternatives(COMPANY_ROLES)}\s+(?:de\s+|d['’]\s*)\Z",
+                               re.IGNORECASE)
 
 # Narrative speech verbs around a name: "dit Eugénie", "Eugénie répondit".
 _SPEECH = alternatives(SPEECH_VERBS)
@@ -253,6 +278,10 @@ def context_cue(before: str, after: str = "") -> str | None:
 
     >>> context_cue("selon M. "), context_cue("chez le constructeur "), context_cue("à ")
     ('PER', 'ORG', None)
+    >>> context_cue("selon l'agence de presse "), context_cue("le PDG de ")
+    ('ORG', 'ORG')
+    >>> context_cue("le président de "), context_cue("la maison ")
+    (None, None)
     >>> context_cue("par MM. Moréa, Minot, "), context_cue("MM. Fessy, Henrion et ")
     ('PER', 'PER')
     >>> context_cue("il vit en ")
@@ -263,7 +292,7 @@ def context_cue(before: str, after: str = "") -> str | None:
     if person_title(before) or _SPEECH_BEFORE.search(before[-40:]) \
             or _SPEECH_AFTER.match(after) or _in_honorific_list(before[-60:]):
         return "PER"
-    if _ORGANISATION_CUE.search(before[-40:]):
+    if _ORGANISATION_CUE.search(before[-50:]) or _COMPANY_ROLE_CUE.search(before[-30:]):
         return "ORG"
     return "LOC" if _PLACE_CUE.search(before[-4:]) else None
 

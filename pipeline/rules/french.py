@@ -74,6 +74,13 @@ TITLES = (
     "premier ministre",
 )
 
+# Roles in a company, whose "de X" (no article: "le PDG de Tesla", but "le président du
+# Brésil") names the company, as regular-expression alternatives.
+COMPANY_ROLES = ("pdg", "p-dg", "patron", "patronne", "fondateur", "fondatrice",
+                 "cofondateur", "cofondatrice", "co-fondateur", "co-fondatrice",
+                 r"directeur\s+général", r"directrice\s+générale", "actionnaires?",
+                 "salariés", "employés", "filiale", "usine", "usines")
+
 # Nouns that, after their article, say the next name is an organisation's: "la société
 # X", "le groupe X", "l'agence X".
 ORGANISATION_NOUNS = {
