@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from entity_graph.pipeline.extraction.mentions import Mention
 from entity_graph.pipeline.extraction.normalize import fold
+from entity_graph.pipeline.rules.cleaning import context_cue
 from entity_graph.pipeline.rules.french import FUNCTION_WORDS
 
 _LOWERCASE_WORD = re.compile(r"(?<![\w'])[a-zà-öø-ÿœæ][\w-]*")
@@ -60,7 +61,8 @@ def drop_common_words(mentions: Sequence[Mention], text: str) -> list[Mention]:
 
 def propagate(mentions: Sequence[Mention], text: str, *, min_length: int = 3) -> list[Mention]:
     """Add the occurrences of already-recognised names that the model missed elsewhere
-    in the document (exact text, whole words only).
+    in the document (exact text, whole words only), with their context cue ("le PDG de
+    Tesla": ORG), which counts in the entity's type as the model's own mentions' do.
 
     >>> text = "Berne a voté. Le canton de Berne aussi."
     >>> [(m.start, m.name) for m in propagate([Mention(0, 5, "LOC", "Berne")], text)]
@@ -78,7 +80,8 @@ def propagate(mentions: Sequence[Mention], text: str, *, min_length: int = 3) ->
     for match in re.finditer(rf"(?<![\w'])(?:{alternatives})(?![\w'])", text):
         start, end = match.span()
         if not any(start < e and s < end for s, e in taken):
-            found.append(Mention(start, end, names[match.group()], match.group()))
+            cue = context_cue(text[max(0, start - 60):start], text[end:end + 30]) or ""
+            found.append(Mention(start, end, names[match.group()], match.group(), cue=cue))
             taken.append((start, end))
     return sorted(found)
 

@@ -79,7 +79,7 @@ TITLES = (
 COMPANY_ROLES = ("pdg", "p-dg", "patron", "patronne", "fondateur", "fondatrice",
                  "cofondateur", "cofondatrice", "co-fondateur", "co-fondatrice",
                  r"directeur\s+général", r"directrice\s+générale", "actionnaires?",
-                 "salariés", "employés", "filiale", "usine", "usines")
+                 "salariés", "employés", "filiale")
 
 # Nouns that, after their article, say the next name is an organisation's: "la société
 # X", "le groupe X", "l'agence X".
