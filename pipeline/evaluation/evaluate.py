@@ -8,7 +8,7 @@ its entity's type, i.e. what the graph shows.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -86,6 +86,20 @@ def evaluate_file(path: Path, nlp: Language, *, types: tuple[str, ...] = ("PER",
         skipped, gold = len(gold) - len(kept), kept
     predicted_docs = (raw_predictions(gold, nlp, types=types) if raw
                       else predictions(gold, nlp, progress=progress))
+    return {
+        "file": str(path), "system": "raw model" if raw else "entity-graph",
+        "model": f"{nlp.meta.get('lang', '')}_{nlp.meta.get('name', '')}",
+        "documents": len(gold), "skipped_unannotated": skipped,
+        "words": sum(len(g.document.text.split()) for g in gold),
+        **score_documents(gold, predicted_docs, types=types),
+    }
+
+
+def score_documents(gold: list[GoldDocument],
+                    predicted_docs: Iterable[tuple[list[Span], list[str]]], *,
+                    types: tuple[str, ...] = ("PER", "ORG", "LOC")) -> dict:
+    """Strict and fuzzy scores per type and B-cubed merging scores of the predicted
+    (spans, entity ids) of each gold document."""
     strict: dict[str, PRF] = {}
     fuzzy: dict[str, PRF] = {}
     pairs = []
@@ -102,10 +116,6 @@ def evaluate_file(path: Path, nlp: Language, *, types: tuple[str, ...] = ("PER",
                 pairs.append((entity_id, gold_doc.qids[g]))
     precision, recall, f1 = bcubed(pairs)
     return {
-        "file": str(path), "system": "raw model" if raw else "entity-graph",
-        "model": f"{nlp.meta.get('lang', '')}_{nlp.meta.get('name', '')}",
-        "documents": len(gold), "skipped_unannotated": skipped,
-        "words": sum(len(g.document.text.split()) for g in gold),
         "strict": {k: v.as_dict() for k, v in strict.items()},
         "fuzzy": {k: v.as_dict() for k, v in fuzzy.items()},
         "bcubed": {"precision": round(precision, 4), "recall": round(recall, 4),
