@@ -15,6 +15,7 @@ from pathlib import Path
 from spacy.language import Language
 from tqdm import tqdm
 
+from entity_graph.pipeline.errors import InputError
 from entity_graph.pipeline.evaluation.scoring import (
     PRF,
     Span,
@@ -25,7 +26,6 @@ from entity_graph.pipeline.evaluation.scoring import (
 )
 from entity_graph.pipeline.extraction.records import extract
 from entity_graph.pipeline.merging.entities import build_entities
-from entity_graph.pipeline.errors import InputError
 from entity_graph.pipeline.reading import Document, check_paths, read_jsonl_file
 
 

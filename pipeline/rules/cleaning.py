@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 from collections.abc import Container
 
-from entity_graph.pipeline.extraction.normalize import fold
 from spacy.lang.en.stop_words import STOP_WORDS as ENGLISH_STOP_WORDS
 
+from entity_graph.pipeline.extraction.normalize import fold
 from entity_graph.pipeline.rules.french import (
     CALENDAR_WORDS,
     COMPANY_ROLES,
