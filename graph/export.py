@@ -1,7 +1,5 @@
-"""Gephi-ready GraphML and GEXF, and node-link JSON.
-
-GraphML and GEXF carry typed attributes only (int, float, string): lists become
-strings, None becomes "", so Gephi shows a proper column for each attribute.
+"""The graph's files: GraphML and GEXF for Gephi (see `graphml` and `gexf`, streaming
+writers), node-link JSON for the web, and `plain_graph`, the graph as those files type it.
 """
 
 from __future__ import annotations
@@ -13,88 +11,33 @@ from typing import Any
 import networkx as nx
 
 from entity_graph.graph.atomic import atomic_write
-from entity_graph.graph.cooccurrence import Attachments, format_evidence, link
-from entity_graph.graph.style import node_size, rgb, type_colour
+from entity_graph.graph.attributes import node_visuals, plain_value
+from entity_graph.graph.cooccurrence import Attachments, link
+from entity_graph.graph.gexf import write_gexf
+from entity_graph.graph.graphml import write_graphml
 
-# networkx's GEXF writer uses these names for its own purposes.
-_RESERVED = {"pid": "parent_id", "start": "start_attr", "end": "end_attr", "spells": "spells_attr"}
-
-
-def _plain(value: object) -> int | float | str:
-    if isinstance(value, bool):
-        return int(value)
-    if isinstance(value, int | float | str):
-        return value
-    if value is None:
-        return ""
-    if hasattr(value, "item"):  # numpy scalar
-        return value.item()
-    if isinstance(value, list | tuple) and value and all(
-            isinstance(v, tuple) and len(v) == 3 for v in value):
-        return format_evidence(list(value))
-    if isinstance(value, list | tuple | set):
-        return " | ".join(map(str, value))
-    return json.dumps(value, ensure_ascii=False, default=str)
+__all__ = ["plain_graph", "write_gexf", "write_graphml", "write_json"]
 
 
 def plain_graph(graph: nx.Graph) -> nx.Graph:
     """A copy of `graph` whose attributes are all int, float or str, plus the colour
-    (`r`, `g`, `b`) and `size` of each node.
+    (`r`, `g`, `b`) and `size` of each node: what the GraphML and GEXF files hold (for
+    tests and for users who want the same values in Python).
 
     >>> g = nx.Graph(); g.add_node("a", type="PER", mentions=2, aliases=["A", "B"])
     >>> plain_graph(g).nodes["a"]["aliases"], plain_graph(g).nodes["a"]["r"]
     ('A | B', 78)
     """
     def attributes(data: dict) -> dict:
-        return {_RESERVED.get(k, k): _plain(v) for k, v in data.items()}
+        return {k: plain_value(v) for k, v in data.items()}
 
     plain = nx.Graph(**attributes(graph.graph))
-    most = max((d.get("mentions", 1) for _, d in graph.nodes(data=True)), default=1)
+    visuals = node_visuals(graph)
     for node, data in graph.nodes(data=True):
-        r, g, b = rgb(type_colour(str(data.get("type", ""))))
-        plain.add_node(str(node), **attributes(data), r=r, g=g, b=b,
-                       size=node_size(int(data.get("mentions", 1)), most=most))
+        plain.add_node(str(node), **attributes(data), **visuals[str(node)])
     for a, b, data in graph.edges(data=True):
         plain.add_edge(str(a), str(b), **attributes(data))
     return plain
-
-
-def write_graphml(graph: nx.Graph, path: str | Path) -> None:
-    """Write GraphML with typed attributes; Gephi takes `label` as the node label.
-
-    >>> import tempfile, pathlib
-    >>> g = nx.Graph(); g.add_edge("a", "b", weight=2)
-    >>> write_graphml(g, pathlib.Path(tempfile.mkdtemp()) / "g.graphml")
-    """
-    with atomic_write(path, "wb") as file:
-        nx.write_graphml(plain_graph(graph), file, encoding="utf-8")
-
-
-def write_gexf(graph: nx.Graph, path: str | Path, *,
-               attachments: Attachments | None = None) -> None:
-    """Write GEXF 1.2 with Gephi's viz attributes (colour, size, position). With the
-    `attachments` of a dated corpus, nodes and links get their `spells`: the graph is
-    dynamic, so Gephi's timeline can play it.
-
-    >>> import tempfile, pathlib
-    >>> g = nx.Graph(); g.add_node("a", label="A", type="PER", mentions=1, x=1.0, y=2.0)
-    >>> write_gexf(g, pathlib.Path(tempfile.mkdtemp()) / "g.gexf")
-    """
-    plain = plain_graph(graph)
-    for _, data in plain.nodes(data=True):
-        data["viz"] = {"color": {"r": data["r"], "g": data["g"], "b": data["b"], "a": 1.0},
-                       "size": data["size"]}
-        if "x" in data and "y" in data:
-            data["viz"]["position"] = {"x": data["x"], "y": data["y"], "z": 0.0}
-    spells = attachments.spells if attachments else {}
-    for node in graph:
-        if spells.get(node):
-            plain.nodes[str(node)]["spells"] = list(spells[node])
-    for a, b in graph.edges:
-        if spells.get(link(a, b)):
-            plain.edges[str(a), str(b)]["spells"] = list(spells[link(a, b)])
-    with atomic_write(path, "wb") as file:
-        nx.write_gexf(plain, file, encoding="utf-8", version="1.2draft")
 
 
 def _with_lists(data: dict[str, Any], evidence: list | None, spells: list | None,
@@ -127,4 +70,5 @@ def write_json(graph: nx.Graph, path: str | Path, *,
                                      attachments.spells.get(link(edge["source"], edge["target"])))
                          for edge in data["edges"]]
     with atomic_write(path) as file:
-        json.dump(data, file, ensure_ascii=False, indent=1, default=str)
+        # Compact: with `indent`, the json module falls back to its pure-Python encoder.
+        json.dump(data, file, ensure_ascii=False, separators=(",", ":"), default=str)

@@ -44,7 +44,7 @@ def write_outputs(result: Result, out_dir: str | Path, settings: Settings | None
     corpus = {"documents": result.documents, "words": result.words}
     try:
         out.mkdir(parents=True, exist_ok=True)
-        # networkx's GEXF writer is the slowest output: on a large graph a forked process
+        # The GEXF writer is the slowest output: on a large graph a forked process
         # writes it (the graph is shared, not copied) while this one writes the others.
         with _writing_aside(lambda: write_gexf(graph, outputs["graph.gexf"],
                                                attachments=attachments), graph):

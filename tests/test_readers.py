@@ -14,6 +14,7 @@ import igraph
 import networkx as nx
 import pytest
 
+from entity_graph.graph.attributes import VIZ
 from entity_graph.graph.export import plain_graph
 from entity_graph.graph.style import rgb, type_colour
 
@@ -84,13 +85,19 @@ def test_networkx_reads_graphml_and_gexf(seed_build, expected):
     assert_same_attributes(expected, dict(back.nodes(data=True)),
                            {frozenset((a, b)): d for a, b, d in back.edges(data=True)})
     gexf = nx.read_gexf(seed_build.outputs["graph.gexf"])
+    # GEXF holds colour, size and position as `viz` only, not as columns too.
     assert_same_attributes(expected, dict(gexf.nodes(data=True)),
-                           {frozenset((a, b)): d for a, b, d in gexf.edges(data=True)})
+                           {frozenset((a, b)): d for a, b, d in gexf.edges(data=True)},
+                           renamed=VIZ)
     assert gexf.graph["mode"] == "dynamic"  # the seed articles have dates
-    node = gexf.nodes["chine-loc"]
-    assert node["viz"]["color"] == {"r": 89, "g": 161, "b": 79, "a": 1.0}
-    assert node["viz"]["position"]["x"] == expected.nodes["chine-loc"]["x"]
-    assert node["spells"] == [("2023-06-01", "2023-06-30")]
+    for node, data in gexf.nodes(data=True):
+        assert not set(VIZ) & set(data)
+        want = expected.nodes[node]
+        assert data["viz"]["color"] == {"r": want["r"], "g": want["g"], "b": want["b"], "a": 1.0}
+        assert data["viz"]["position"] == {"x": want["x"], "y": want["y"], "z": 0.0}
+        assert data["viz"]["size"] == want["size"]
+    # June 2023, the whole month: the spell ends when July begins.
+    assert gexf.nodes["chine-loc"]["spells"] == [("2023-06-01", "2023-07-01")]
 
 
 def test_igraph_reads_graphml(seed_build, expected):
@@ -106,9 +113,10 @@ def test_gephi_lite_parsers_read_graphml_and_gexf(seed_build, expected, node_rea
         data = node_readers(fmt, seed_build.outputs[f"graph.{fmt}"])
         nodes = {n["key"]: n["attributes"] for n in data["nodes"]}
         edges = {frozenset((e["source"], e["target"])): e["attributes"] for e in data["edges"]}
-        # graphology-graphml folds Gephi's r/g/b columns into one colour.
-        colour_columns = ("r", "g", "b") if fmt == "graphml" else ()
-        assert_same_attributes(expected, nodes, edges, renamed=colour_columns)
+        # graphology-graphml folds Gephi's r/g/b columns into one colour; in GEXF they
+        # are `viz` (graphology: color, size, x, y).
+        viz = ("r", "g", "b") if fmt == "graphml" else ("r", "g", "b", "size")
+        assert_same_attributes(expected, nodes, edges, renamed=viz)
         for node, attributes in nodes.items():
             r, g, b = rgb(type_colour(expected.nodes[node]["type"]))
             colour = f"#{r:02x}{g:02x}{b:02x}" if fmt == "graphml" else f"rgba({r},{g},{b},1.0)"

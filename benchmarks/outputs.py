@@ -1,0 +1,79 @@
+"""How long each output file takes to write, on a real graph.
+
+    python benchmarks/outputs.py                      # ../shared/data/dev/*.jsonl, sentence window
+    python benchmarks/outputs.py --window document    # the same corpus, ~15x more links
+
+The corpus is built once (its NLP cached in benchmarks/.outputs-cache/, git-ignored, so a
+second run starts at once); then every writer of `write_outputs` is timed on its own, in
+the order the build runs them, each file's size printed with its time. Targets (issue
+"Exports that Gephi itself imports"): all outputs of the dev corpus in 1.5 s with the
+sentence window, 12 s with the document window.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+DEFAULT_CORPUS = sorted((HERE.parent.parent / "shared" / "data" / "dev").glob("*.jsonl"))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("files", nargs="*", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--window", default="sentence",
+                        choices=["sentence", "paragraph", "document"])
+    args = parser.parse_args()
+    if not args.files:
+        sys.exit("no corpus: ../shared/data/dev/*.jsonl is missing; give JSONL files")
+
+    from entity_graph.graph.export import write_gexf, write_graphml, write_json
+    from entity_graph.graph.html import write_html
+    from entity_graph.graph.tables import (
+        write_aliases_csv,
+        write_edges_csv,
+        write_entities_csv,
+        write_evidence_csv,
+        write_mentions_csv,
+    )
+    from entity_graph.pipeline.run import build
+    from entity_graph.pipeline.settings import Settings
+
+    cache = HERE / ".outputs-cache"
+    started = time.perf_counter()
+    result = build(args.files, cache, window=args.window, progress=False)
+    print(f"build ({args.window} window): {result.graph.number_of_nodes():,} entities, "
+          f"{result.graph.number_of_edges():,} links, {time.perf_counter() - started:.1f} s "
+          f"(outputs included)")
+    out = cache / "timed"
+    out.mkdir(exist_ok=True)
+    graph, attachments, table = result.graph, result.attachments, result.table
+    corpus = {"documents": result.documents, "words": result.words}
+    writers = {
+        "graph.html": lambda p: write_html(graph, p, attachments=attachments, corpus=corpus,
+                                           max_nodes=Settings().html_max_nodes),
+        "graph.graphml": lambda p: write_graphml(graph, p),
+        "graph.gexf": lambda p: write_gexf(graph, p, attachments=attachments),
+        "graph.json": lambda p: write_json(graph, p, attachments=attachments),
+        "entities.csv": lambda p: write_entities_csv(graph, p),
+        "edges.csv": lambda p: write_edges_csv(graph, p),
+        "evidence.csv": lambda p: write_evidence_csv(graph, attachments, p),
+        "aliases.csv": lambda p: write_aliases_csv(table, p),
+        "mentions.csv": lambda p: write_mentions_csv(result.records(), table, p),
+    }
+    total = 0.0
+    for name, write in writers.items():
+        started = time.perf_counter()
+        write(out / name)
+        seconds = time.perf_counter() - started
+        total += seconds
+        size = (out / name).stat().st_size / 1e6
+        print(f"  {name:<14} {seconds:6.2f} s  {size:8.1f} MB", flush=True)
+    print(f"  {'all outputs':<14} {total:6.2f} s")
+
+
+if __name__ == "__main__":
+    main()

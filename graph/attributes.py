@@ -1,0 +1,174 @@
+"""Graph attributes as the file formats want them: plain values, one declared kind per
+attribute, text that XML 1.0 can hold, and the visual attributes Gephi reads.
+
+GraphML and GEXF declare each attribute once, with a type, before the first node; a
+streaming writer therefore looks at the attributes first (`attribute_kinds`), then writes
+every node and link converting its values on the fly (`plain_value`), with no second copy
+of the graph.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable, Mapping
+
+import networkx as nx
+
+from entity_graph.graph.cooccurrence import format_evidence
+from entity_graph.graph.style import node_size, rgb, type_colour
+
+# What XML 1.0 cannot hold: C0 controls but tab, line feed and carriage return, lone
+# surrogates, and the non-characters U+FFFE and U+FFFF.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+Kind = str  # "long", "double" or "string"
+# Visual attributes: GraphML carries them as data Gephi reads as colour, size and
+# position; GEXF as its `viz` elements.
+VIZ = ("x", "y", "r", "g", "b", "size")
+
+
+def xml_text(text: str) -> str:
+    """`text` as XML element content: markup escaped, what XML cannot hold dropped.
+
+    >>> xml_text("<b>Léon & Cie</b>\\x1b")
+    '&lt;b&gt;Léon &amp; Cie&lt;/b&gt;'
+    """
+    if not text.isprintable():  # the rare text with a control character: look closer
+        text = _NOT_XML.sub("", text)
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def xml_attribute(text: str) -> str:
+    """`text` as a quoted XML attribute value (line breaks kept as character references).
+
+    >>> xml_attribute('Le "Monde"\\n')
+    '"Le &quot;Monde&quot;&#10;"'
+    """
+    text = xml_text(text).replace('"', "&quot;")
+    if not text.isprintable():
+        text = text.replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;")
+    return f'"{text}"'
+
+
+def number(value: float) -> str:
+    """A float as XML Schema writes a double.
+
+    >>> number(0.5), number(float("nan")), number(float("-inf"))
+    ('0.5', 'NaN', '-INF')
+    """
+    if value != value:
+        return "NaN"
+    return ("INF" if value > 0 else "-INF") if value in (_INF, -_INF) else repr(value)
+
+
+_INF = float("inf")
+
+
+def formatter(kind: Kind) -> Callable[[object], str]:
+    """How to write a value of an attribute of `kind`, unescaped: the writers escape
+    strings themselves (element text and attribute values differ).
+
+    >>> formatter("long")(True), formatter("double")(2), formatter("string")(["a", "b"])
+    ('1', '2.0', 'a | b')
+    """
+    if kind == "long":
+        return lambda value: str(int(plain_value(value)))
+    if kind == "double":
+        return lambda value: number(float(plain_value(value)))
+    return lambda value: value if type(value) is str else str(plain_value(value))
+
+
+def xml_safe(text: str) -> str:
+    """`text` without the characters XML 1.0 cannot hold (one in an article must not make
+    an unreadable file).
+
+    >>> xml_safe("Lé\\x00on\\x1b \\ufffeX\\ud800")
+    'Léon X'
+    """
+    return _NOT_XML.sub("", text)
+
+
+def plain_value(value: object) -> int | float | str:
+    """An attribute value as int, float or str: what GraphML and GEXF can type.
+
+    >>> plain_value(True), plain_value(None), plain_value(["A", "B"]), plain_value(2.5)
+    (1, '', 'A | B', 2.5)
+    """
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, int | float | str):
+        return value
+    if value is None:
+        return ""
+    if hasattr(value, "item"):  # numpy scalar
+        return value.item()
+    if isinstance(value, list | tuple) and value and all(
+            isinstance(v, tuple) and len(v) == 3 for v in value):
+        return format_evidence(list(value))
+    if isinstance(value, list | tuple | set):
+        return " | ".join(map(str, value))
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+_KINDS = {int: "long", bool: "long", float: "double", str: "string"}
+
+
+def attribute_kinds(items: Iterable[Mapping[str, object]]) -> dict[str, Kind]:
+    """Each attribute name met in `items` and the one kind that holds all its values
+    (an int among floats makes a double; anything among numbers, a string), in the order
+    first met.
+
+    >>> attribute_kinds([{"a": 1, "b": "x"}, {"a": 2.5, "c": None}])
+    {'a': 'double', 'b': 'string', 'c': 'string'}
+    """
+    seen: dict[str, set[type]] = {}
+    for data in items:
+        for name, value in data.items():
+            types = seen.get(name)
+            if types is None:
+                types = seen[name] = set()
+            types.add(type(value))
+    kinds = {}
+    for name, types in seen.items():
+        found = {_KINDS.get(t) or _kind(t) for t in types}
+        kinds[name] = found.pop() if len(found) == 1 else (
+            "double" if found == {"long", "double"} else "string")
+    return kinds
+
+
+def _kind(kind: type) -> Kind:
+    """The kind of values of an unusual type (numpy scalars, lists, None)."""
+    if hasattr(kind, "item"):
+        try:
+            return _KINDS.get(type(kind().item()), "string")  # numpy scalar types
+        except TypeError:
+            return "string"
+    return "string"
+
+
+def node_visuals(graph: nx.Graph) -> dict[str, dict[str, int | float]]:
+    """Colour (by type: `r`, `g`, `b`) and size (by mentions) of every node.
+
+    >>> g = nx.Graph(); g.add_node("a", type="PER", mentions=2)
+    >>> node_visuals(g)["a"]
+    {'r': 78, 'g': 121, 'b': 167, 'size': 48.0}
+    """
+    most = max((int(d.get("mentions", 1)) for _, d in graph.nodes(data=True)), default=1)
+    visuals = {}
+    for node, data in graph.nodes(data=True):
+        r, g, b = rgb(type_colour(str(data.get("type", ""))))
+        visuals[str(node)] = {"r": r, "g": g, "b": b,
+                              "size": node_size(int(data.get("mentions", 1)), most=most)}
+    return visuals
+
+
+def corpus_description(graph: nx.Graph) -> str:
+    """The graph-level facts (corpus size, window, weight) as one line of text: Gephi
+    takes no graph-level attribute, so the files carry them as their description.
+
+    >>> corpus_description(nx.Graph(documents=2, words=831, window="sentence"))
+    'entity-graph: documents=2; words=831; window=sentence'
+    """
+    facts = "; ".join(f"{name}={plain_value(value)}" for name, value in graph.graph.items())
+    return xml_safe(f"entity-graph: {facts}" if facts else "entity-graph")
