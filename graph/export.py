@@ -40,10 +40,12 @@ def plain_graph(graph: nx.Graph) -> nx.Graph:
     return plain
 
 
-def _with_lists(data: dict[str, Any], evidence: list | None, spells: list | None,
-                ) -> dict[str, Any]:
+def _listed(data: dict[str, Any], evidence: list | None, spells: list | None,
+            ) -> dict[str, Any]:
     """Node or link data with the attachments' lists: evidence in place of its string,
     spells after `last_seen`."""
+    if evidence is None and spells is None:
+        return data
     shaped = {}
     for key, value in data.items():
         shaped[key] = [list(e) for e in evidence] if key == "evidence" and evidence is not None \
@@ -55,20 +57,31 @@ def _with_lists(data: dict[str, Any], evidence: list | None, spells: list | None
 
 def write_json(graph: nx.Graph, path: str | Path, *,
                attachments: Attachments | None = None) -> None:
-    """Write node-link JSON (for web use). With `attachments`, evidence is a list of
+    """Write node-link JSON (the shape of networkx's `node_link_data`, for web use),
+    streamed one node and one link at a time. With `attachments`, evidence is a list of
     [document id, date, sentence] and dated nodes and links get their `spells`.
 
     >>> import tempfile, pathlib
-    >>> write_json(nx.path_graph(2), pathlib.Path(tempfile.mkdtemp()) / "g.json")
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "g.json"
+    >>> write_json(nx.path_graph(2), path)
+    >>> nx.node_link_graph(json.loads(path.read_text()), edges="edges").number_of_edges()
+    1
     """
-    data = nx.node_link_data(graph, edges="edges")
-    if attachments is not None:
-        data["nodes"] = [_with_lists(node, None, attachments.spells.get(node["id"]))
-                         for node in data["nodes"]]
-        data["edges"] = [_with_lists(edge, attachments.evidence.get(link(edge["source"],
-                                                                         edge["target"]), []),
-                                     attachments.spells.get(link(edge["source"], edge["target"])))
-                         for edge in data["edges"]]
+    spells = attachments.spells if attachments else {}
+    # Compact, one dumps per item: the json module's C encoder (with `indent` it falls
+    # back to pure Python), and no second copy of the graph.
+    encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=str).encode
     with atomic_write(path) as file:
-        # Compact: with `indent`, the json module falls back to its pure-Python encoder.
-        json.dump(data, file, ensure_ascii=False, separators=(",", ":"), default=str)
+        file.write(f'{{"directed":false,"multigraph":false,"graph":{encode(graph.graph)},'
+                   '"nodes":[')
+        for index, (node, data) in enumerate(graph.nodes(data=True)):
+            file.write(("," if index else "")
+                       + encode({**_listed(data, None, spells.get(node)), "id": node}))
+        file.write('],"edges":[')
+        for index, (a, b, data) in enumerate(graph.edges(data=True)):
+            key = link(a, b)
+            evidence = attachments.evidence.get(key, []) if attachments else None
+            file.write(("," if index else "")
+                       + encode({**_listed(data, evidence, spells.get(key)),
+                                 "source": a, "target": b}))
+        file.write("]}")

@@ -81,18 +81,22 @@ def network_data(graph: nx.Graph, attachments: Attachments | None = None,
             x=data.get("x", 0.0), y=data.get("y", 0.0), type=entity_type, aliases=aliases,
             mentions=int(data.get("mentions", 0)), documents=int(data.get("documents", 0)),
         )
-    for a, b, data in graph.edges(data=True):
-        net.add_edge(
-            str(a), str(b), value=data.get("weight", 1), weight=data.get("weight", 1),
-            count=data.get("count", data.get("weight", 1)), documents=data.get("documents", 0),
-            pmi=data.get("pmi", ""), npmi=data.get("npmi", ""), jaccard=data.get("jaccard", ""),
-            title=f"{graph.nodes[a].get('label', a)} — {graph.nodes[b].get('label', b)}: "
-                  f"{data.get('weight', 1)}",
-            evidence=[list(e) for e in attachments.evidence_of(a, b)],
-        )
-    nodes, edges, *_ = net.get_network_data()
-    for index, edge in enumerate(edges):
-        edge["id"] = index
+    nodes, *_ = net.get_network_data()
+    # Links in the shape pyvis gives an undirected edge (its options, "from" and "to"),
+    # made here: pyvis's `add_edge` compares each new link with every earlier one, which
+    # takes minutes on a dense graph.
+    edges = []
+    for index, (a, b, data) in enumerate(graph.edges(data=True)):
+        edges.append({
+            "value": data.get("weight", 1), "weight": data.get("weight", 1),
+            "count": data.get("count", data.get("weight", 1)),
+            "documents": data.get("documents", 0), "pmi": data.get("pmi", ""),
+            "npmi": data.get("npmi", ""), "jaccard": data.get("jaccard", ""),
+            "title": f"{graph.nodes[a].get('label', a)} — {graph.nodes[b].get('label', b)}: "
+                     f"{data.get('weight', 1)}",
+            "evidence": [list(e) for e in attachments.evidence_of(a, b)],
+            "from": str(a), "to": str(b), "id": index,
+        })
     return nodes, edges
 
 
