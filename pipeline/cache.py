@@ -106,6 +106,11 @@ class MentionCache:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("CREATE TABLE IF NOT EXISTS extractions "
                              "(key TEXT PRIMARY KEY, value BLOB NOT NULL)")
+            # A damaged page behind an intact header only shows when it is read: look at
+            # every page now, once, rather than fail in the middle of a build.
+            (verdict,) = self._db.execute("PRAGMA quick_check(1)").fetchone()
+            if verdict != "ok":
+                raise sqlite3.DatabaseError(" ".join(verdict.split()))
         except sqlite3.DatabaseError as error:
             self._db.close()
             raise CacheError(f"{self.path}: not a usable cache ({error}); "

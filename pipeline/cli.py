@@ -19,7 +19,7 @@ from tqdm.contrib.logging import logging_redirect_tqdm
 from entity_graph.graph.atomic import atomic_write
 from entity_graph.graph.cooccurrence import WEIGHTS
 from entity_graph.pipeline.cache import MentionCache
-from entity_graph.pipeline.errors import EntityGraphError
+from entity_graph.pipeline.errors import EntityGraphError, OutputError
 from entity_graph.pipeline.merging.entities import FIRST_STEPS
 from entity_graph.pipeline.merging.rules import MERGE_RULES
 from entity_graph.pipeline.reading import check_paths
@@ -214,7 +214,10 @@ def _cache(args: argparse.Namespace) -> int:
             print(f"{path}: {len(cache):,} documents, {size / 1e6:.1f} MB")
         return 0
     for file in files:
-        file.unlink()
+        try:
+            file.unlink()
+        except OSError as error:
+            raise OutputError(f"{file}: cannot remove ({error.strerror or error})") from error
     print(f"removed {path}" if files else f"no cache in {args.out}/")
     return 0
 

@@ -6,8 +6,10 @@ logger (one line each, naming the file and line) and the document is skipped.
 
 from __future__ import annotations
 
+import datetime
 import json
 import logging
+import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -50,28 +52,58 @@ def check_paths(paths: Iterable[str | Path]) -> list[Path]:
     return checked
 
 
+def _folder_files(folder: Path) -> Iterator[Path]:
+    """The corpus files under `folder`, sorted; what cannot be read there (a folder
+    without permission, a broken symbolic link) is a warning. Symbolic links to folders
+    are not followed (a link to a parent would loop)."""
+    def unreadable(error: OSError) -> None:
+        log.warning("%s: cannot read the folder (%s), skipped", error.filename,
+                    error.strerror or error)
+
+    found = []
+    for top, folders, files in os.walk(folder, onerror=unreadable):
+        folders[:] = sorted(f for f in folders if not f.startswith("."))
+        for name in files:
+            file = Path(top, name)
+            if name.startswith(".") or file.suffix.lower() not in SUFFIXES:
+                continue
+            if file.is_file():
+                found.append(file)
+            elif file.is_symlink():
+                log.warning("%s: broken symbolic link, skipped", file)
+            else:
+                log.warning("%s: not a regular file, skipped", file)
+    return iter(sorted(found))
+
+
 def corpus_files(paths: Iterable[str | Path]) -> list[tuple[Path, Path]]:
     """The files to read, as (file, root) pairs, sorted within each folder.
 
     Folders are searched recursively for .txt, .md and .jsonl files; hidden files and
-    folders are skipped. A file named explicitly is read whatever its suffix.
+    folders are skipped. A file named explicitly is read whatever its suffix; a path that
+    is no regular file (a FIFO, a device) is a warning, never a read that waits forever.
     """
     found = []
     for path in check_paths(paths):
         if path.is_dir():
-            for file in sorted(path.rglob("*")):
-                relative = file.relative_to(path)
-                if any(part.startswith(".") for part in relative.parts):
-                    continue
-                if file.suffix.lower() in SUFFIXES and file.is_file():
-                    found.append((file, path))
-        else:
+            found += [(file, path) for file in _folder_files(path)]
+        elif path.is_file():
             found.append((path, path.parent))
+        else:
+            log.warning("%s: not a regular file, skipped", path)
     return found
 
 
 def decode(data: bytes, name: str) -> str | None:
-    """Decode file bytes: UTF-8 (BOM dropped), else cp1252 with a warning; None if binary."""
+    """Decode file bytes: UTF-16 with a byte-order mark, UTF-8 (BOM dropped), else cp1252
+    with a warning; None if binary."""
+    for bom, encoding in ((b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+        if data.startswith(bom):  # Windows' "Unicode" text: UTF-16 with its mark
+            try:
+                return data[len(bom):].decode(encoding)
+            except UnicodeDecodeError:
+                log.warning("%s: not valid UTF-16 despite its byte-order mark, skipped", name)
+                return None
     if b"\x00" in data[:8192]:
         log.warning("%s: binary file, skipped", name)
         return None
@@ -80,6 +112,47 @@ def decode(data: bytes, name: str) -> str | None:
     except UnicodeDecodeError as error:
         log.warning("%s: not valid UTF-8 (byte %d), read as cp1252", name, error.start)
         return data.decode("cp1252", errors="replace")
+
+
+_DATE_SHAPE = re.compile(r"\A(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?\Z")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def calendar_date(value: str | None) -> str | None:
+    """`value` when it is a real calendar date written YYYY, YYYY-MM or YYYY-MM-DD, else
+    None ("NA", "2023-13", "2023-02-30").
+
+    >>> calendar_date("2023-06"), calendar_date("2024-02-29"), calendar_date("2023-02-30")
+    ('2023-06', '2024-02-29', None)
+    >>> calendar_date("2023-13"), calendar_date("0000"), calendar_date("NA")
+    (None, None, None)
+    """
+    match = _DATE_SHAPE.match(value or "")
+    if not match:
+        return None
+    year, month, day = (int(part) if part else 1 for part in match.groups())
+    try:
+        datetime.date(year, month, day)
+    except ValueError:
+        return None
+    return value
+
+
+def _checked_date(value: str | None, where: str) -> str | None:
+    """The date, or None with a warning when it has a date's shape but is no real date."""
+    date = calendar_date(value)
+    if value and date is None and re.match(r"\A\d{4}-\d", value):
+        log.warning("%s: date %r is no calendar date, document left undated", where, value)
+    return date
+
+
+def _no_lone_surrogates(value: str, where: str) -> str:
+    """`value` with each lone surrogate (valid in JSON, "\\ud800", but no character)
+    replaced by U+FFFD: one for one, so offsets stay right."""
+    if not _LONE_SURROGATE.search(value):
+        return value
+    log.warning("%s: lone surrogate in the text, replaced by U+FFFD", where)
+    return _LONE_SURROGATE.sub("\ufffd", value)
 
 
 def parse_date_header(text: str) -> tuple[str | None, int]:
@@ -115,6 +188,7 @@ def read_text_file(file: Path, root: Path) -> Document | None:
     if raw is None:
         return None
     date, offset = parse_date_header(raw)
+    date = _checked_date(date, name)
     text = raw[offset:]
     if not text.strip():
         log.warning("%s: empty file, skipped", name)
@@ -139,7 +213,10 @@ def read_jsonl_file(file: Path) -> Iterator[Document]:
     raw = decode(data, name)
     if raw is None:
         return
-    for number, line in enumerate(raw.splitlines(), start=1):
+    # Lines end at "\n" only: `str.splitlines` also splits at U+2028, U+2029 and U+0085,
+    # which JSON strings may hold raw.
+    for number, line in enumerate(raw.split("\n"), start=1):
+        line = line.removesuffix("\r")
         if not line.strip():
             continue
         try:
@@ -154,13 +231,16 @@ def read_jsonl_file(file: Path) -> Iterator[Document]:
         if not isinstance(text, str) or not text.strip():
             log.warning("%s:%d: no \"text\" field (or empty), line skipped", name, number)
             continue
+        where = f"{name}:{number}"
+        fields = {key: _optional_str(record.get(key)) for key in ("id", "title", "source")}
+        fields = {key: value and _no_lone_surrogates(value, where) for key, value in fields.items()}
         yield Document(
-            id=_optional_str(record.get("id")) or f"{file.name}:{number}",
-            text=text,
-            date=_optional_str(record.get("date")),
-            title=_optional_str(record.get("title")),
-            source=_optional_str(record.get("source")),
-            path=f"{name}:{number}",
+            id=fields["id"] or f"{file.name}:{number}",
+            text=_no_lone_surrogates(text, where),
+            date=_checked_date(_optional_str(record.get("date")), where),
+            title=fields["title"],
+            source=fields["source"],
+            path=where,
         )
 
 
@@ -179,11 +259,15 @@ def read_documents(paths: Iterable[str | Path]) -> Iterator[Document]:
             documents = [document] if document else []
         for document in documents:
             if document.id in seen:
-                seen[document.id] += 1
-                new_id = f"{document.id}#{seen[document.id]}"
+                # The first free "id#n": a renamed id never takes one the corpus uses,
+                # and one the corpus uses later is renamed in its turn.
+                number = seen[document.id] + 1
+                while f"{document.id}#{number}" in seen:
+                    number += 1
+                seen[document.id] = number
+                new_id = f"{document.id}#{number}"
                 log.warning("%s: duplicate document id %r, renamed %r",
                             document.path, document.id, new_id)
                 document = Document(**{**document.__dict__, "id": new_id})
-            else:
-                seen[document.id] = 1
+            seen[document.id] = seen.get(document.id, 1)
             yield document

@@ -10,19 +10,19 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple
 
 from entity_graph.pipeline.extraction.normalize import normalize_typography
-from entity_graph.pipeline.reading import Document
+from entity_graph.pipeline.reading import Document, calendar_date
 
 if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\r]*\n\s*")
-_ISO_DATE = re.compile(r"\A\d{4}(?:-\d{2}(?:-\d{2})?)?\Z")
 
 
 class RecordMention(NamedTuple):
@@ -85,12 +85,13 @@ def count_words(doc: Doc) -> int:
 
 
 def clean_date(value: str | None) -> str | None:
-    """An ISO date (YYYY, YYYY-MM or YYYY-MM-DD), or None for anything else ("NA").
+    """An ISO calendar date (YYYY, YYYY-MM or YYYY-MM-DD), or None for anything else
+    ("NA", "2023-13").
 
-    >>> clean_date("1908-06-23"), clean_date("2023-06"), clean_date("NA")
-    ('1908-06-23', '2023-06', None)
+    >>> clean_date("1908-06-23"), clean_date("2023-06"), clean_date("NA"), clean_date("2023-13")
+    ('1908-06-23', '2023-06', None, None)
     """
-    return value if value and _ISO_DATE.match(value) else None
+    return calendar_date(value)
 
 
 def _index(starts: list[int], offset: int) -> int:
@@ -129,12 +130,80 @@ def to_record(document: Document, extraction: Extraction) -> DocRecord:
         tokens=extraction.tokens)
 
 
+# Where a long text may be cut, best first: a paragraph break, a line break, the end of a
+# sentence, a space.
+_CUTS = (re.compile(r"\n[ \t\r]*\n\s*"), re.compile(r"\n"), re.compile(r"[.!?»] "),
+         re.compile(r"\s"))
+
+
+def piece_starts(text: str, limit: int) -> list[int]:
+    """Where to cut `text` into pieces of at most `limit` characters (spaCy refuses longer
+    texts): at the last paragraph break before the limit, else a line break, a
+    sentence end, a space, else anywhere.
+
+    >>> piece_starts("Un. Deux.\\n\\nTrois quatre.", 16)
+    [0, 11]
+    >>> piece_starts("abcdefgh", 3)
+    [0, 3, 6]
+    """
+    starts = [0]
+    while len(text) - starts[-1] > limit:
+        start = starts[-1]
+        window = text[start:start + limit]
+        cut = limit
+        for pattern in _CUTS:
+            ends = [m.end() for m in pattern.finditer(window) if m.end() < limit]
+            if ends and ends[-1] > 0:
+                cut = ends[-1]
+                break
+        starts.append(start + cut)
+    return starts
+
+
+def merge_pieces(pieces: list[tuple[int, Extraction]]) -> Extraction:
+    """One `Extraction` from those of consecutive pieces of a text, each given with the
+    offset where it starts: offsets, sentence, paragraph and token numbers made the
+    whole text's."""
+    whole = Extraction()
+    for offset, part in pieces:
+        sentences, paragraphs, tokens = (whole.sentence_count, whole.paragraph_count,
+                                         whole.tokens)
+        whole.mentions += [m._replace(start=m.start + offset, end=m.end + offset,
+                                      sentence=m.sentence + sentences,
+                                      paragraph=m.paragraph + paragraphs,
+                                      token=m.token + tokens) for m in part.mentions]
+        whole.sentences.update({number + sentences: text
+                                for number, text in part.sentences.items()})
+        whole.words += part.words
+        whole.tokens += part.tokens
+        whole.sentence_count += part.sentence_count
+        whole.paragraph_count += part.paragraph_count
+    return whole
+
+
 def extract_texts(nlp: Language, texts: Iterable[str], *, batch_size: int = 32,
                   ) -> Iterator[Extraction]:
-    """Run `nlp` over the texts as a stream and yield one `Extraction` per text."""
-    stream = ((normalize_typography(text), text) for text in texts)
-    for doc, text in nlp.pipe(stream, as_tuples=True, batch_size=batch_size):
-        yield to_extraction(doc, text)
+    """Run `nlp` over the texts as a stream and yield one `Extraction` per text. A text
+    longer than `nlp.max_length` is cut into pieces (see `piece_starts`) that go through
+    the pipeline one by one; their extractions are merged (document-wide rules, such as
+    finding a name again, then work within each piece)."""
+    limit = nlp.max_length
+
+    def pieces() -> Iterator[tuple[str, tuple[int, int, int, str]]]:
+        for number, text in enumerate(texts):
+            starts = piece_starts(text, limit) if len(text) > limit else [0]
+            for index, start in enumerate(starts):
+                end = starts[index + 1] if index + 1 < len(starts) else len(text)
+                yield normalize_typography(text[start:end]), (number, start, len(starts),
+                                                              text[start:end])
+
+    done: list[tuple[int, Extraction]] = []
+    for doc, (_, start, count, piece) in nlp.pipe(pieces(), as_tuples=True,
+                                                  batch_size=batch_size):
+        done.append((start, to_extraction(doc, piece)))
+        if len(done) == count:
+            yield done[0][1] if count == 1 else merge_pieces(done)
+            done = []
 
 
 def extract(nlp: Language, documents: Iterable[Document], *, batch_size: int = 32,
@@ -146,6 +215,12 @@ def extract(nlp: Language, documents: Iterable[Document], *, batch_size: int = 3
     >>> [m.name for m in next(extract(load_nlp(), [doc])).mentions]  # doctest: +SKIP
     ['Elon Musk', 'Chine']
     """
-    stream = ((normalize_typography(document.text), document) for document in documents)
-    for doc, document in nlp.pipe(stream, as_tuples=True, batch_size=batch_size):
-        yield to_record(document, to_extraction(doc, document.text))
+    in_flight: deque[Document] = deque()  # read, not yet extracted
+
+    def texts() -> Iterator[str]:
+        for document in documents:
+            in_flight.append(document)
+            yield document.text
+
+    for extraction in extract_texts(nlp, texts(), batch_size=batch_size):
+        yield to_record(in_flight.popleft(), extraction)

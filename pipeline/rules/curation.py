@@ -89,6 +89,8 @@ def load_curation(path: str | Path) -> Curation:
         raise CurationError(f"{path}: cannot read ({error.strerror or error})") from error
     except UnicodeDecodeError as error:
         raise CurationError(f"{path}: not UTF-8 text") from error
+    except RecursionError as error:  # "[[[[...", thousands deep: no curation file is
+        raise CurationError(f"{path}: nested too deeply to be a curation file") from error
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = f":{mark.line + 1}" if mark else ""
