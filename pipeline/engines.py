@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from entity_graph.pipeline.errors import MissingDependency
 from entity_graph.pipeline.extraction.records import Extraction, extract_texts
+from entity_graph.pipeline.processes import die_with_parent
 from entity_graph.pipeline.rules.curation import load_curation
 
 if TYPE_CHECKING:
@@ -68,7 +69,8 @@ def worker_extract(spec: ModelSpec, batch: Batch) -> Results:
     return extract_batch(_worker_nlp[spec], batch, spec.batch_size)
 
 
-def _load_in_worker(spec: ModelSpec) -> None:
+def _load_in_worker(spec: ModelSpec, parent: int) -> None:
+    die_with_parent(parent)  # a killed build takes its workers with it
     _worker_nlp[spec] = spec.load()
 
 
@@ -82,7 +84,7 @@ def run_in_pool(spec: ModelSpec, batches: Iterable[Batch], workers: int) -> Iter
     """A pool of `workers` processes, at most two batches each in flight, so that memory
     stays flat however large the corpus."""
     with ProcessPoolExecutor(max_workers=workers, initializer=_load_in_worker,
-                             initargs=(spec,)) as pool:
+                             initargs=(spec, os.getpid())) as pool:
         pending: deque[Future] = deque()
         try:
             for batch in batches:

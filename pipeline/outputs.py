@@ -22,6 +22,7 @@ from entity_graph.graph.tables import (
     write_mentions_csv,
 )
 from entity_graph.pipeline.errors import OutputError
+from entity_graph.pipeline.processes import die_with_parent
 from entity_graph.pipeline.settings import Settings
 
 if TYPE_CHECKING:
@@ -35,34 +36,79 @@ FORK_OUTPUTS_FROM = 2000
 
 def write_outputs(result: Result, out_dir: str | Path, settings: Settings | None = None,
                   ) -> dict[str, Path]:
-    """Write every output file into `out_dir`, each one atomically; an OS error (disk
-    full, no permission) becomes an `OutputError` naming the file."""
+    """Write every output file into `out_dir` as one unit: each is written under a
+    temporary name first, and only when all are complete are they renamed into place, so
+    a failure (disk full, no permission, an interruption) leaves the previous outputs as
+    they were, and no reader sees a mix of two runs but for the instant of the renames.
+    An OS error becomes an `OutputError` naming the file. Call it holding the folder's
+    lock (`pipeline.lock`): it first removes what an earlier, killed run left behind."""
     settings = settings or Settings()
     out = Path(out_dir)
     outputs = {name: out / name for name in OUTPUT_FILES}
+    staged = {name: out / f".{name}.new" for name in OUTPUT_FILES}
     graph, attachments = result.graph, result.attachments
     corpus = {"documents": result.documents, "words": result.words}
+    def write(name: str, writer: Callable[[Path], None]) -> None:
+        try:
+            writer(staged[name])
+        except OSError as error:  # a full disk raises with no file name: give it
+            raise OutputError(f"{outputs[name]}: cannot write ({error.strerror or error})"
+                              ) from error
+
     try:
         out.mkdir(parents=True, exist_ok=True)
+        remove_leftovers(out)
+    except OSError as error:
+        raise OutputError(f"{out}: cannot write there ({error.strerror or error})") from error
+    try:
         # The GEXF writer is the slowest output: on a large graph a forked process
         # writes it (the graph is shared, not copied) while this one writes the others.
-        with _writing_aside(lambda: write_gexf(graph, outputs["graph.gexf"],
-                                               attachments=attachments), graph):
-            write_html(graph, outputs["graph.html"], attachments=attachments, corpus=corpus,
-                       max_nodes=settings.html_max_nodes)
-            write_graphml(graph, outputs["graph.graphml"])
-            write_json(graph, outputs["graph.json"], attachments=attachments)
-        write_entities_csv(graph, outputs["entities.csv"])
-        write_edges_csv(graph, outputs["edges.csv"])
-        write_evidence_csv(graph, attachments, outputs["evidence.csv"])
+        with _writing_aside(lambda: write("graph.gexf", lambda path: write_gexf(
+                graph, path, attachments=attachments)), graph):
+            write("graph.html", lambda path: write_html(
+                graph, path, attachments=attachments, corpus=corpus,
+                max_nodes=settings.html_max_nodes))
+            write("graph.graphml", lambda path: write_graphml(graph, path))
+            write("graph.json", lambda path: write_json(graph, path, attachments=attachments))
+        write("entities.csv", lambda path: write_entities_csv(graph, path))
+        write("edges.csv", lambda path: write_edges_csv(graph, path))
+        write("evidence.csv", lambda path: write_evidence_csv(graph, attachments, path))
         if result.table is not None:
-            write_aliases_csv(result.table, outputs["aliases.csv"])
+            table = result.table
+            write("aliases.csv", lambda path: write_aliases_csv(table, path))
             if result.records is not None:
-                write_mentions_csv(result.records(), result.table, outputs["mentions.csv"])
-    except OSError as error:
+                records = result.records
+                write("mentions.csv", lambda path: write_mentions_csv(records(), table, path))
+        written = [name for name in OUTPUT_FILES if staged[name].exists()]
+        for name in written:
+            os.replace(staged[name], outputs[name])
+    except OSError as error:  # the forked writer's failure, or a rename
         raise OutputError(f"{error.filename or out}: cannot write "
                           f"({error.strerror or error})") from error
-    return outputs
+    finally:
+        for path in staged.values():
+            path.unlink(missing_ok=True)
+    return {name: outputs[name] for name in written}
+
+
+def remove_leftovers(out: Path) -> list[Path]:
+    """Delete the temporary files of outputs that an interrupted or killed run left in
+    `out` (staged outputs, half-written files); return them.
+
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> for name in (".graph.html.new", "..graph.json.new.x1.tmp", "notes.txt"):
+    ...     _ = (folder / name).write_text("")
+    >>> sorted(p.name for p in remove_leftovers(folder))
+    ['..graph.json.new.x1.tmp', '.graph.html.new']
+    """
+    removed = []
+    for name in OUTPUT_FILES:
+        for pattern in (f".{name}.*", f"..{name}.*"):
+            for path in out.glob(pattern):
+                path.unlink(missing_ok=True)
+                removed.append(path)
+    return removed
 
 
 @contextmanager
@@ -77,7 +123,8 @@ def _writing_aside(write: Callable[[], None], graph: nx.Graph) -> Iterator[None]
         return
     context = multiprocessing.get_context("fork")
     reader, writer = context.Pipe(duplex=False)
-    process = context.Process(target=_report_to, args=(writer, write), daemon=True)
+    process = context.Process(target=_report_to, args=(writer, write, os.getpid()),
+                              daemon=True)
     process.start()
     writer.close()
     try:
@@ -89,16 +136,19 @@ def _writing_aside(write: Callable[[], None], graph: nx.Graph) -> Iterator[None]
             failure = "the writer process died"
         process.join()
     if failure:
-        raise OSError(failure)
+        raise OutputError(failure)
 
 
-def _report_to(pipe: multiprocessing.connection.Connection, write: Callable[[], None]) -> None:
+def _report_to(pipe: multiprocessing.connection.Connection, write: Callable[[], None],
+               parent: int) -> None:
     """In the forked process: write, then send "" on success or the error's message."""
     try:
+        die_with_parent(parent)
         write()
         pipe.send("")
     except BaseException as error:  # anything at all must reach the parent
-        pipe.send(f"{type(error).__name__}: {error}")
+        pipe.send(str(error) if isinstance(error, OutputError)
+                  else f"graph.gexf: cannot write ({type(error).__name__}: {error})")
     finally:
         pipe.close()
         os._exit(0)  # no atexit handlers or finalizers inherited from the parent

@@ -13,7 +13,7 @@ import logging
 import math
 import time
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -35,6 +35,7 @@ from entity_graph.pipeline.engines import (
 )
 from entity_graph.pipeline.errors import CacheError, OutputError, SettingsError
 from entity_graph.pipeline.extraction.records import DocRecord, to_record
+from entity_graph.pipeline.lock import output_lock
 from entity_graph.pipeline.merging.entities import EntityTable, build_entities
 from entity_graph.pipeline.outputs import write_outputs
 from entity_graph.pipeline.reading import Document, check_paths, read_documents
@@ -182,12 +183,13 @@ def build(paths: str | Path | Iterable[str | Path], out_dir: str | Path | None =
                      str(curation_file) if curation_file else None, settings.batch_size)
     key_prefix = fingerprint(settings.model, settings.types, curation_file)
     persistent = bool(out_dir and settings.cache)
-    cache = open_cache(out_dir, settings)
-    try:
-        result = _run(checked, cache, spec, key_prefix, settings, nlp=nlp, out_dir=out_dir)
-    finally:
-        if persistent:
-            cache.close()
+    with output_lock(out_dir) if out_dir else nullcontext():
+        cache = open_cache(out_dir, settings)
+        try:
+            result = _run(checked, cache, spec, key_prefix, settings, nlp=nlp, out_dir=out_dir)
+        finally:
+            if persistent:
+                cache.close()
     if persistent and out_dir:
         path = cache_path(out_dir)
         result.records = lambda: _reopened_records(result.index, path)

@@ -176,3 +176,81 @@ def test_a_text_longer_than_spacy_takes_is_cut_not_refused(nlp, tmp_path):
     assert len(merkel) == text.count("Angela Merkel") == 40
     assert {row["start"] for row in merkel} == {
         str(i) for i in range(len(text)) if text.startswith("Angela Merkel", i)}
+
+
+def test_a_second_build_into_the_same_folder_is_refused_while_one_runs(tmp_path, capsys):
+    from entity_graph.pipeline.lock import output_lock
+
+    corpus = tmp_path / "a.txt"
+    corpus.write_text(ARTICLE, encoding="utf-8")
+    out = tmp_path / "out"
+    with output_lock(out):  # as a running build holds it
+        code = main(["build", str(corpus), "--out", str(out), "-q"])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1 and "another build is writing" in err
+    assert not (out / "graph.html").exists()
+    assert main(["build", str(corpus), "--out", str(out), "-q"]) == 0  # free again
+
+
+def test_a_failed_output_stage_leaves_the_previous_outputs_whole(tmp_path, capsys,
+                                                                monkeypatch):
+    """Disk full while writing one file: the error names that file, and every output of
+    the previous run is still there, unchanged (none replaced, no temporary file left)."""
+    import errno
+
+    from entity_graph.pipeline import outputs
+
+    corpus = tmp_path / "a.txt"
+    corpus.write_text(ARTICLE, encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["build", str(corpus), "--out", str(out), "-q"]) == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    (out / ".graph.html.new").write_text("left by a killed run", encoding="utf-8")
+
+    def disk_full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(outputs, "write_edges_csv", disk_full)
+    corpus.write_text(ARTICLE + " Puis Joe Biden est arrivé à Paris.", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["build", str(corpus), "--out", str(out), "-q"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert f"{out / 'edges.csv'}: cannot write (No space left on device)" in err
+    after = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    outputs_before = {k: v for k, v in before.items() if not k.startswith(".")}
+    assert {k: v for k, v in after.items() if not k.startswith(".")} == outputs_before
+    assert not [name for name in after if name.endswith((".new", ".tmp"))]
+
+
+def test_worker_processes_end_when_the_build_is_killed(tmp_path):
+    """kill -9 of a build: its NLP workers go with it, at once (not a minute later)."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    import psutil
+
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text("".join(line(id=str(n), text=f"{ARTICLE * 5} Numéro {n}.")
+                              for n in range(2000)), encoding="utf-8")  # distinct texts
+    build = subprocess.Popen([sys.executable, "-m", "entity_graph.pipeline", "build",
+                              str(corpus), "--out", str(tmp_path / "out"), "--workers", "2",
+                              "-q"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        workers: list[psutil.Process] = []
+        while time.monotonic() < deadline and len(workers) < 2:
+            time.sleep(0.5)
+            workers = [p for p in psutil.Process(build.pid).children(recursive=True)
+                       if "resource_tracker" not in " ".join(p.cmdline())]
+        assert len(workers) >= 2, "the build never started its workers"
+        os.kill(build.pid, signal.SIGKILL)
+        build.wait()
+        gone, alive = psutil.wait_procs(workers, timeout=10)
+        assert not alive, [p.pid for p in alive]
+    finally:
+        if build.poll() is None:
+            build.kill()
