@@ -1,8 +1,13 @@
-"""CSV tables of the graph, for spreadsheets and pandas."""
+"""CSV tables of the graph, for spreadsheets and pandas.
+
+Every text cell that a spreadsheet would run as a formula is neutralised the way OWASP
+recommends (`spreadsheet_safe`): a leading apostrophe, which `raw_value` removes again.
+"""
 
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,20 +32,56 @@ MENTION_COLUMNS = ["doc_id", "date", "start", "end", "text", "label", "entity_id
 ALIAS_COLUMNS = ["entity_id", "label", "alias", "mentions", "rules", "via"]
 
 
+# What makes a spreadsheet read a cell as a formula (OWASP, "CSV injection"), and the
+# apostrophe that neutralises it, which must itself be escaped for the rule to be undone.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
+# A line of dialogue, "- Bonjour, dit-il.", is text, and stays as written: a dash, a
+# space, a letter, and nothing a formula or a DDE call needs.
+_DIALOGUE = re.compile(r"-[ \u00a0]+[^\W\d_][^=|]*\Z", re.DOTALL)
+
+
+def spreadsheet_safe(value: object) -> object:
+    """A text cell a spreadsheet cannot take for a formula: one that begins with "=",
+    "+", "-", "@", a tab, a carriage return, or an apostrophe gets an apostrophe in front
+    (so the raw value is the cell without its first character whenever that is an
+    apostrophe). Numbers, and lines of dialogue, are left as they are.
+
+    >>> print(spreadsheet_safe('=HYPERLINK("http://x","y")'), spreadsheet_safe("'quoted"))
+    '=HYPERLINK("http://x","y") ''quoted
+    >>> spreadsheet_safe("- Bonjour, dit-il."), spreadsheet_safe(-0.5), spreadsheet_safe("-2+3")
+    ('- Bonjour, dit-il.', -0.5, "'-2+3")
+    """
+    if type(value) is str and value.startswith(_FORMULA_STARTS) \
+            and not _DIALOGUE.match(value):
+        return "'" + value
+    return value
+
+
+def _safe(row: Iterable[object]) -> list[object]:
+    return [spreadsheet_safe(value) for value in row]
+
+
 def _write_rows(path: str | Path, columns: list[str], rows: Iterable[dict]) -> None:
-    with atomic_write(path, newline="") as file:
-        writer = csv.DictWriter(file, fieldnames=columns, extrasaction="ignore")
-        writer.writeheader()
-        writer.writerows(rows)
+    _write_lists(path, columns, ([row.get(name, "") for name in columns] for row in rows))
 
 
 def _write_lists(path: str | Path, columns: list[str], rows: Iterable[Sequence]) -> None:
-    """Rows given as lists in the order of `columns`: for the big tables, which a dict
-    per row would slow down."""
+    """Rows given as lists in the order of `columns`, every text cell made safe for
+    spreadsheets (`spreadsheet_safe`)."""
     with atomic_write(path, newline="") as file:
         writer = csv.writer(file)
         writer.writerow(columns)
-        writer.writerows(rows)
+        writer.writerows(map(_safe, rows))
+
+
+def raw_value(cell: str) -> str:
+    """The value a CSV cell was made from (see `spreadsheet_safe`): without its first
+    character when that is an apostrophe.
+
+    >>> raw_value("'=SUM(A1)"), raw_value("''quoted"), raw_value("Paris")
+    ('=SUM(A1)', "'quoted", 'Paris')
+    """
+    return cell[1:] if cell.startswith("'") else cell
 
 
 def _nodes_by_importance(graph: nx.Graph) -> list:

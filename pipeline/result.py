@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import networkx as nx
 
 from entity_graph.graph.cooccurrence import Attachments, format_evidence, link
-from entity_graph.graph.tables import MENTION_COLUMNS, mention_rows
+from entity_graph.graph.tables import MENTION_COLUMNS, mention_rows, raw_value
 from entity_graph.pipeline.errors import InputError, MissingDependency, UnknownEntity
 from entity_graph.pipeline.extraction.normalize import fold
 
@@ -172,7 +172,8 @@ class Result:
         path = (self.out_dir or Path()) / "aliases.csv"
         try:
             with open(path, encoding="utf-8", newline="") as file:
-                return [AliasRow(**{**row, "mentions": int(row["mentions"])})  # type: ignore[arg-type]
+                return [AliasRow(**{**{k: raw_value(v) for k, v in row.items()},  # type: ignore[arg-type]
+                                    "mentions": int(row["mentions"])})
                         for row in csv.DictReader(file)]
         except (OSError, KeyError, TypeError, ValueError) as error:
             raise InputError(f"{path}: cannot read the aliases ({error})") from None
@@ -234,8 +235,11 @@ class Result:
                                     columns=MENTION_COLUMNS)
         if self.out_dir is None:
             raise ValueError("this result has no records and no output folder")
-        return pandas.read_csv(self.out_dir / "mentions.csv", keep_default_na=False,
-                               dtype={"doc_id": str, "date": str})
+        frame = pandas.read_csv(self.out_dir / "mentions.csv", keep_default_na=False,
+                                dtype={"doc_id": str, "date": str, "text": str})
+        for column in ("doc_id", "text"):  # undo the spreadsheet safety (see graph.tables)
+            frame[column] = frame[column].map(raw_value)
+        return frame
 
 
 def _attachments_from_json(graph: nx.Graph) -> Attachments:

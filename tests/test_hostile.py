@@ -10,6 +10,7 @@ import csv
 import json
 
 import networkx as nx
+import pytest
 from lxml import etree
 
 from entity_graph.pipeline.cli import main
@@ -254,3 +255,42 @@ def test_worker_processes_end_when_the_build_is_killed(tmp_path):
     finally:
         if build.poll() is None:
             build.kill()
+
+
+def test_no_csv_cell_becomes_a_formula_in_a_real_spreadsheet(tmp_path, capsys):
+    """CSV injection: ids and sentences that begin with "=", "+", "-", "@" are written so
+    that LibreOffice (Debian's, headless) imports every CSV without a single formula; the
+    raw values come back with `raw_value`, and a line of dialogue stays as written."""
+    import os
+    import shutil
+    import subprocess
+    import zipfile
+
+    from entity_graph.graph.tables import raw_value
+
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        if os.environ.get("CI"):
+            pytest.fail("LibreOffice (soffice) is needed for the spreadsheet test")
+        pytest.skip("LibreOffice not installed")
+    hostile = ['=HYPERLINK("http://x","y")', "+5+5", "-2+3", "@SUM(1)", "=1+1", "'=1+1"]
+    rows = [line(id=doc_id, text=f'=HYPERLINK("http://x","y") {ARTICLE}')
+            for doc_id in hostile]
+    rows.append(line(id="dialogue", text="- Bonjour, dit Emmanuel Macron à Angela Merkel."))
+    code, _, documents = build(tmp_path, capsys, {"a.jsonl": "".join(rows)})
+    assert code == 0
+    assert {raw_value(d) for d in documents} == {*hostile, "dialogue"}
+    out = tmp_path / "out"
+    with open(out / "evidence.csv", encoding="utf-8", newline="") as file:
+        sentences = {row["sentence"] for row in csv.DictReader(file)}
+    assert "- Bonjour, dit Emmanuel Macron à Angela Merkel." in sentences
+    tables = sorted(out.glob("*.csv"))
+    converted = tmp_path / "ods"
+    subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}",
+                    "--headless", "--convert-to", "ods", "--outdir", str(converted),
+                    *map(str, tables)], check=True, capture_output=True, timeout=180)
+    for table in tables:
+        with zipfile.ZipFile(converted / f"{table.stem}.ods") as ods:
+            content = ods.read("content.xml").decode("utf-8")
+        assert "table:formula" not in content, table.name
+        assert "HYPERLINK" in content or table.name in ("entities.csv", "aliases.csv")
