@@ -294,3 +294,27 @@ def test_no_csv_cell_becomes_a_formula_in_a_real_spreadsheet(tmp_path, capsys):
             content = ods.read("content.xml").decode("utf-8")
         assert "table:formula" not in content, table.name
         assert "HYPERLINK" in content or table.name in ("entities.csv", "aliases.csv")
+
+
+def test_decomposed_accents_are_composed_for_the_model_offsets_kept(tmp_path, capsys):
+    """NFD text ("E" + combining acute), as some Mac and PDF tools write it: the model
+    sees NFC, so "Émile Durand" is one person and "Orléans" a place; offsets still slice
+    the file as written; no alias is listed twice in two forms."""
+    import unicodedata
+
+    text = unicodedata.normalize(
+        "NFD", "Émile Durand est arrivé à Orléans. Émile Durand a rencontré Hélène Müller "
+               "à Orléans, puis Émile Durand est reparti.")
+    code, _, _ = build(tmp_path, capsys, {"a.txt": f"date 2023-06\n{text}"})
+    assert code == 0
+    out = tmp_path / "out"
+    with open(out / "entities.csv", encoding="utf-8", newline="") as file:
+        entities = {row["label"]: row for row in csv.DictReader(file)}
+    assert entities["Émile Durand"]["type"] == "PER"
+    assert entities["Orléans"]["type"] == "LOC"
+    assert entities["Émile Durand"]["aliases"] == "Émile Durand"
+    source = (tmp_path / "corpus" / "a.txt").read_text(encoding="utf-8")
+    with open(out / "mentions.csv", encoding="utf-8", newline="") as file:
+        for row in csv.DictReader(file):
+            written = source[int(row["start"]):int(row["end"])]
+            assert unicodedata.normalize("NFC", written) == row["text"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 
 _ONE_FOR_ONE = {
     "\u2019": "'",  # right single quotation mark, the usual French apostrophe
@@ -33,6 +34,9 @@ _ONE_FOR_ONE = {
     "\u2011": "-",  # non-breaking hyphen
 }
 _TABLE = str.maketrans(_ONE_FOR_ONE)
+# A character and the combining marks (general category M) that follow it.
+_BASE_AND_MARKS = re.compile(r"(?s:.)[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff"
+                             r"\ufe20-\ufe2f]*")
 
 
 def normalize_typography(text: str) -> str:
@@ -58,3 +62,47 @@ def fold(text: str) -> str:
     stripped = stripped.replace("œ", "oe").replace("Œ", "OE").replace("æ", "ae")
     spaced = re.sub(r"[-‐‑'’_.]+", " ", stripped.casefold())
     return " ".join(spaced.split())
+
+
+@dataclass(frozen=True)
+class Composed:
+    """A text in Unicode NFC and, when composing changed it, where each of its
+    characters came from in the original (`start_of[i]`: the original offset of the
+    character sequence that character i belongs to; `end_of[i]`: that sequence's end)."""
+
+    text: str
+    start_of: list[int] | None = None
+    end_of: list[int] | None = None
+
+    def original_span(self, start: int, end: int) -> tuple[int, int]:
+        """The span of the original text that `text[start:end]` was composed from."""
+        if self.start_of is None or self.end_of is None or start >= end:
+            return start, end
+        return self.start_of[start], self.end_of[end - 1]
+
+
+def compose(text: str) -> Composed:
+    """`text` in NFC ("E" + combining acute -> "É"), the form the model was trained on,
+    with the way back to the original's offsets. Almost every text already is NFC and
+    costs one check.
+
+    >>> composed = compose("E\u0301mile Durand")
+    >>> composed.text == "Émile Durand", composed.original_span(0, 5)
+    (True, (0, 6))
+    """
+    if unicodedata.is_normalized("NFC", text):
+        return Composed(text)
+    pieces, start_of, end_of = [], [], []
+    start = 0
+    # One piece per base character and the combining marks after it: each is composed
+    # on its own, so each output character knows its piece in the original.
+    for match in _BASE_AND_MARKS.finditer(text):
+        piece = unicodedata.normalize("NFC", match.group())
+        pieces.append(piece)
+        start_of += [match.start()] * len(piece)
+        end_of += [match.end()] * len(piece)
+        start = match.end()
+    composed = "".join(pieces)
+    if start != len(text) or composed != unicodedata.normalize("NFC", text):
+        return Composed(text)  # a script that composes across bases (Hangul jamo): as is
+    return Composed(composed, start_of, end_of)

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple
 
-from entity_graph.pipeline.extraction.normalize import normalize_typography
+from entity_graph.pipeline.extraction.normalize import Composed, compose, normalize_typography
 from entity_graph.pipeline.reading import Document, calendar_date
 
 if TYPE_CHECKING:
@@ -186,24 +186,40 @@ def extract_texts(nlp: Language, texts: Iterable[str], *, batch_size: int = 32,
     """Run `nlp` over the texts as a stream and yield one `Extraction` per text. A text
     longer than `nlp.max_length` is cut into pieces (see `piece_starts`) that go through
     the pipeline one by one; their extractions are merged (document-wide rules, such as
-    finding a name again, then work within each piece)."""
+    finding a name again, then work within each piece). Texts are composed to Unicode NFC
+    first (see `compose`), mention offsets mapped back to the original."""
     limit = nlp.max_length
 
-    def pieces() -> Iterator[tuple[str, tuple[int, int, int, str]]]:
-        for number, text in enumerate(texts):
+    def pieces() -> Iterator[tuple[str, tuple[Composed, int, int, str]]]:
+        for text in texts:
+            composed = compose(text)  # NFC, as the model was trained on
+            text = composed.text
             starts = piece_starts(text, limit) if len(text) > limit else [0]
             for index, start in enumerate(starts):
                 end = starts[index + 1] if index + 1 < len(starts) else len(text)
-                yield normalize_typography(text[start:end]), (number, start, len(starts),
+                yield normalize_typography(text[start:end]), (composed, start, len(starts),
                                                               text[start:end])
 
     done: list[tuple[int, Extraction]] = []
-    for doc, (_, start, count, piece) in nlp.pipe(pieces(), as_tuples=True,
-                                                  batch_size=batch_size):
+    for doc, (composed, start, count, piece) in nlp.pipe(pieces(), as_tuples=True,
+                                                         batch_size=batch_size):
         done.append((start, to_extraction(doc, piece)))
         if len(done) == count:
-            yield done[0][1] if count == 1 else merge_pieces(done)
+            yield in_original(done[0][1] if count == 1 else merge_pieces(done), composed)
             done = []
+
+
+def in_original(extraction: Extraction, composed: Composed) -> Extraction:
+    """`extraction` of a composed (NFC) text with its mentions' offsets into the original
+    text (their surface stays the composed one, which looks the same)."""
+    if composed.start_of is None:
+        return extraction
+    mentions = []
+    for mention in extraction.mentions:
+        start, end = composed.original_span(mention.start, mention.end)
+        mentions.append(mention._replace(start=start, end=end))
+    extraction.mentions = mentions
+    return extraction
 
 
 def extract(nlp: Language, documents: Iterable[Document], *, batch_size: int = 32,
