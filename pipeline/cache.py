@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from importlib import metadata
 from pathlib import Path
 
-from entity_graph.pipeline.errors import CacheError
+from entity_graph.pipeline.errors import CacheError, OutputError
 from entity_graph.pipeline.extraction.records import Extraction, RecordMention
 
 CACHE_NAME = ".entity-graph-cache.sqlite"
@@ -101,7 +101,7 @@ class MentionCache:
             self._db = sqlite3.connect(str(self.path) if self.path else "",
                                        check_same_thread=False)
         except sqlite3.Error as error:
-            raise CacheError(f"{self.path}: cannot open the cache ({error})") from error
+            raise OutputError(f"{self.path}: cannot open the cache ({error})") from error
         try:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("CREATE TABLE IF NOT EXISTS extractions "
@@ -111,7 +111,10 @@ class MentionCache:
             (verdict,) = self._db.execute("PRAGMA quick_check(1)").fetchone()
             if verdict != "ok":
                 raise sqlite3.DatabaseError(" ".join(verdict.split()))
-        except sqlite3.DatabaseError as error:
+        except sqlite3.OperationalError as error:  # a full disk, a read-only folder
+            self._db.close()
+            raise OutputError(f"{self.path}: cannot use the cache ({error})") from error
+        except sqlite3.DatabaseError as error:  # not a database, or a damaged one
             self._db.close()
             raise CacheError(f"{self.path}: not a usable cache ({error}); "
                              "delete it or run `entity-graph cache clear`") from error

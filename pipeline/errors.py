@@ -32,7 +32,9 @@ class MissingDependency(EntityGraphError, ImportError):
 
 
 class CacheError(EntityGraphError):
-    """The mention cache file cannot be used (corrupt, or not a cache)."""
+    """The mention cache file cannot be used (corrupt, or not a cache): a build replaces
+    it. A cache that cannot be opened or written for want of space or permission is an
+    `OutputError` instead, and stays as it is."""
 
 
 class OutputError(EntityGraphError):

@@ -318,3 +318,35 @@ def test_decomposed_accents_are_composed_for_the_model_offsets_kept(tmp_path, ca
         for row in csv.DictReader(file):
             written = source[int(row["start"]):int(row["end"])]
             assert unicodedata.normalize("NFC", written) == row["text"]
+
+
+def test_a_full_disk_never_deletes_a_valid_cache(tmp_path, capsys, monkeypatch):
+    """With no space left, opening the cache fails: that is a one-line error naming the
+    cache, and the cache, which is fine, stays (it used to be taken for corrupt)."""
+    import sqlite3
+
+    from entity_graph.pipeline import cache as cache_module
+
+    corpus = tmp_path / "a.txt"
+    corpus.write_text(ARTICLE, encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["build", str(corpus), "--out", str(out), "-q"]) == 0
+    saved = (out / ".entity-graph-cache.sqlite").read_bytes()
+
+    class FullDisk:
+        def __init__(self, *args, **kwargs):
+            pass
+
+        def execute(self, *args):
+            raise sqlite3.OperationalError("database or disk is full")
+
+        def close(self):
+            pass
+
+    monkeypatch.setattr(cache_module.sqlite3, "connect", FullDisk)
+    capsys.readouterr()
+    assert main(["build", str(corpus), "--out", str(out), "-q"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "database or disk is full" in err
+    assert ".entity-graph-cache.sqlite" in err
+    assert (out / ".entity-graph-cache.sqlite").read_bytes() == saved
