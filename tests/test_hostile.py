@@ -193,13 +193,21 @@ def test_a_second_build_into_the_same_folder_is_refused_while_one_runs(tmp_path,
     assert main(["build", str(corpus), "--out", str(out), "-q"]) == 0  # free again
 
 
+@pytest.mark.parametrize("writer, name, forked", [
+    ("write_edges_csv", "edges.csv", False),
+    ("write_graphml", "graph.graphml", True),  # in the process that writes graph files aside
+])
 def test_a_failed_output_stage_leaves_the_previous_outputs_whole(tmp_path, capsys,
-                                                                monkeypatch):
+                                                                monkeypatch, writer, name,
+                                                                forked):
     """Disk full while writing one file: the error names that file, and every output of
     the previous run is still there, unchanged (none replaced, no temporary file left)."""
     import errno
 
     from entity_graph.pipeline import outputs
+
+    if forked:
+        monkeypatch.setattr(outputs, "FORK_OUTPUTS_FROM", 0)
 
     corpus = tmp_path / "a.txt"
     corpus.write_text(ARTICLE, encoding="utf-8")
@@ -211,13 +219,13 @@ def test_a_failed_output_stage_leaves_the_previous_outputs_whole(tmp_path, capsy
     def disk_full(*args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(outputs, "write_edges_csv", disk_full)
+    monkeypatch.setattr(outputs, writer, disk_full)
     corpus.write_text(ARTICLE + " Puis Joe Biden est arrivé à Paris.", encoding="utf-8")
     capsys.readouterr()
     assert main(["build", str(corpus), "--out", str(out), "-q"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1
-    assert f"{out / 'edges.csv'}: cannot write (No space left on device)" in err
+    assert f"{out / name}: cannot write (No space left on device)" in err
     after = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
     outputs_before = {k: v for k, v in before.items() if not k.startswith(".")}
     assert {k: v for k, v in after.items() if not k.startswith(".")} == outputs_before
