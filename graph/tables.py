@@ -62,7 +62,7 @@ _STARTS = frozenset(_FORMULA_STARTS)
 
 def _safe(row: Iterable[object]) -> list[object]:
     # `spreadsheet_safe` inlined: this runs for every cell of the big tables.
-    return [("'" + value if type(value) is str and value[:1] in _STARTS  # type: ignore[operator]
+    return [("'" + value if type(value) is str and value[:1] in _STARTS
              and not _DIALOGUE.match(value) else value) for value in row]
 
 
