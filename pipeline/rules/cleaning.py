@@ -209,6 +209,8 @@ def person_title(before: str) -> str | None:
 
     >>> person_title("selon M. "), person_title("chez madame des "), person_title("la ")
     ('M.', 'Mme', None)
+    >>> person_title("selon Mrs "), person_title("selon Mr ")
+    ('Mme', 'M.')
     """
     match = _HONORIFIC.search(before[-16:])
     if not match:

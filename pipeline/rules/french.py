@@ -51,8 +51,9 @@ GENERIC_HEADS = frozenset(
 )
 
 # Honorifics, which say that a name is a person's and whether a man's or a woman's.
-MEN_HONORIFICS = ("m", "mm", "mr", "mrs", "monsieur", "messieurs")
-WOMEN_HONORIFICS = ("mme", "mmes", "mlle", "mlles", "madame", "mesdames", "mademoiselle")
+MEN_HONORIFICS = ("m", "mm", "mr", "monsieur", "messieurs")
+WOMEN_HONORIFICS = ("mme", "mmes", "mlle", "mlles", "madame", "mesdames", "mademoiselle",
+                    "mrs")
 # Of those, the ones of unmarried women, which also stand before first names.
 UNMARRIED_HONORIFICS = ("mlle", "mlles", "mademoiselle")
 # Plural honorifics, as written, that open a list of names: "MM. Moréa, Minot et Delisle".
