@@ -161,17 +161,26 @@ def test_a_lone_name_joins_a_full_name_mentioned_far_more_than_the_others():
 
 
 def test_an_abbreviated_country_joins_the_country_it_begins():
-    records = [record("r1", ("Olano", "PER", 0), ("Esp", "LOC", 0), ("Esp", "LOC", 1)),
+    # Results set abbreviated countries in brackets ("Olano (Esp)"): the layout's cue.
+    records = [doc("r1", mention("Olano"), mention("Esp", "LOC", cue="LOC"),
+                   mention("Esp", "LOC", cue="LOC")),
                record("r2", ("Espagne", "LOC", 0), ("Berne", "LOC", 1), ("Be", "LOC", 1))]
     table = build_entities(records)
     assert table.id_of("Esp") == table.id_of("Espagne") == "espagne-loc"
     assert table.entities["espagne-loc"].label == "Espagne"
-    # "Be": Berne or Belgique? Neither is mentioned far more often: left alone...
+    # "Be" without the layout's cue is no abbreviation...
     records.append(record("r3", ("Belgique", "LOC", 0)))
     assert build_entities(records).id_of("Be") == "be-loc"
-    # ... unless the layout says "place" (a cue, as in "Tchmil (Be)"): then the country.
+    # ... with it, the one country it begins: Belgique, not Berne.
     records.append(doc("r4", mention("Tchmil"), mention("Be", "LOC", cue="LOC")))
     assert build_entities(records).id_of("Be") == "belgique-loc"
+
+
+def test_a_short_place_name_is_no_abbreviation_without_the_layouts_cue():
+    """"Lot" (a French département) is not "Lötschberg", however often that is named."""
+    records = [record("l1", ("Lot", "LOC", 0)),
+               *(record(f"s{n}", ("Lötschberg", "LOC", 0)) for n in range(6))]
+    assert build_entities(records).id_of("Lot") == "lot-loc"
 
 
 def test_an_acronym_joins_the_name_it_abbreviates_once_an_article_gives_both():

@@ -203,16 +203,19 @@ def merge_partial_names(corpus: Corpus) -> dict[str, str]:
 
 
 def merge_abbreviations(corpus: Corpus) -> dict[str, str]:
-    """Map a place written as a two- or three-letter abbreviation ("Esp", "It") to the
-    one-word place name of the corpus it begins, when one is mentioned far more often than
-    any other (see `dominant`). Where the layout marks it as a place, as results do
-    ("Olano (Esp)"), the one country it begins comes first ("Be": "Belgique", not
-    "Berne"; see `pipeline.rules.known_names`). A word is no abbreviation of a longer name
-    it starts: "Rio" of "Rio Tinto", "Sud" of "Sud-Amérique".
+    """Map a place written as a two- or three-letter abbreviation ("Esp", "It") where the
+    layout marks it as one, as results do ("Olano (Esp)": a context cue), to the one
+    country it begins ("Be": "Belgique", not "Berne"; see `pipeline.rules.known_names`),
+    else to the one-word place name of the corpus it begins when one is mentioned far more
+    often than any other (see `dominant`). Without that evidence a short name is a name of
+    its own: "Lot" (the département) is no abbreviation of "Lötschberg", nor "Pau" of
+    "Paulet". A word is no abbreviation of a longer name it starts either: "Rio" of "Rio
+    Tinto".
 
-    >>> corpus = names_of({"esp": "LOC", "espagne": "LOC", "it": "LOC", "berne": "LOC",
-    ...                    "be": Counter({"LOC": 6}), "belgique": "LOC", "rio": "LOC",
-    ...                    "rio tinto": "LOC"}, written={"it": "It", "be": "Be"})
+    >>> corpus = names_of({"esp": Counter({"LOC": 6}), "espagne": "LOC", "it": "LOC",
+    ...                    "berne": "LOC", "be": Counter({"LOC": 6}), "belgique": "LOC",
+    ...                    "lot": "LOC", "lotschberg": Counter({"LOC": 9}), "rio": "LOC",
+    ...                    "rio tinto": "LOC"}, written={"it": "It", "be": "Be", "lot": "Lot"})
     >>> merge_abbreviations(corpus)
     {'esp': 'espagne', 'be': 'belgique'}
     """
@@ -229,7 +232,8 @@ def merge_abbreviations(corpus: Corpus) -> dict[str, str]:
             # than mentions), not "Schulthess et Co." the model took for one.
             cued = votes[key]["LOC"] > stats.names.total()
             countries = [p for p in begun if is_country(p)] if cued else []
-            place = countries[0] if len(countries) == 1 else dominant(begun, votes)
+            place = countries[0] if len(countries) == 1 else (
+                dominant(begun, votes) if cued else None)
             if place:
                 merged[key] = place
     return merged
