@@ -26,15 +26,14 @@ from spacy.tokens import DocBin
 
 from entity_graph.pipeline.evaluation.evaluate import (
     HARM,
+    entity_predictions,
     read_gold,
     read_reference,
     score_documents,
 )
-from entity_graph.pipeline.evaluation.scoring import Span
 from entity_graph.pipeline.extraction.model import load_nlp
 from entity_graph.pipeline.extraction.normalize import normalize_typography
 from entity_graph.pipeline.extraction.records import to_extraction, to_record
-from entity_graph.pipeline.merging.entities import build_entities
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE.parent.parent.parent / "shared" / "data"
@@ -66,14 +65,8 @@ def score_file(nlp, model: str, path: Path, *, without: set[str], refresh: bool)
         for _, pipe in components:
             doc = pipe(doc)
         records.append(to_record(gold_doc.document, to_extraction(doc, gold_doc.document.text)))
-    table = build_entities(records)
-    predicted = []
-    for record in records:
-        resolved = table.resolve(record.mentions)
-        predicted.append(([Span(m.start, m.end, table.entities[e].type) for e, m in resolved],
-                          [e for e, _ in resolved]))
     return {"file": str(path), "system": "entity-graph",
-            **score_documents(gold, predicted, types=TYPES)}
+            **score_documents(gold, entity_predictions(records), types=TYPES)}
 
 
 def main() -> None:

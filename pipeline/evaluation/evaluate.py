@@ -24,7 +24,7 @@ from entity_graph.pipeline.evaluation.scoring import (
     best_overlap,
     score_spans,
 )
-from entity_graph.pipeline.extraction.records import extract
+from entity_graph.pipeline.extraction.records import DocRecord, extract
 from entity_graph.pipeline.merging.entities import build_entities
 from entity_graph.pipeline.reading import Document, check_paths, read_jsonl_file
 
@@ -54,6 +54,11 @@ def predictions(gold: list[GoldDocument], nlp: Language, *, progress: bool = Fal
     """This project's output for each gold document: typed spans and their entity ids."""
     records = list(tqdm(extract(nlp, (g.document for g in gold)), total=len(gold),
                         desc="documents", unit="doc", disable=not progress, leave=False))
+    return entity_predictions(records)
+
+
+def entity_predictions(records: list[DocRecord]) -> Iterator[tuple[list[Span], list[str]]]:
+    """The records merged into entities, as each record's typed spans and entity ids."""
     table = build_entities(records)
     for record in records:
         resolved = table.resolve(record.mentions)

@@ -132,8 +132,7 @@ def to_record(document: Document, extraction: Extraction) -> DocRecord:
 
 # Where a long text may be cut, best first: a paragraph break, a line break, the end of a
 # sentence, a space.
-_CUTS = (re.compile(r"\n[ \t\r]*\n\s*"), re.compile(r"\n"), re.compile(r"[.!?»] "),
-         re.compile(r"\s"))
+_CUTS = (_PARAGRAPH_BREAK, re.compile(r"\n"), re.compile(r"[.!?»] "), re.compile(r"\s"))
 
 
 def piece_starts(text: str, limit: int) -> list[int]:
