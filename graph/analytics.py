@@ -7,13 +7,11 @@ betweenness and communities take a tenth of a second instead of many seconds.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import igraph
 import networkx as nx
 
-from entity_graph.graph.layout import add_layout
+from entity_graph.graph.layout import add_layout, seeded
 
 # Exact betweenness costs one breadth-first search per node; above this many nodes it is
 # estimated from BETWEENNESS_SAMPLES source nodes drawn with the fixed seed.
@@ -34,16 +32,6 @@ def to_igraph(graph: nx.Graph) -> tuple[igraph.Graph, list]:
                                                   for a, b in graph.edges])
     converted.es["weight"] = [w for _, _, w in graph.edges(data="weight", default=1)]
     return converted, nodes
-
-
-@contextmanager
-def _seeded(seed: int) -> Iterator[None]:
-    """igraph draws from one global generator: seed it for a call, then give it back."""
-    igraph.set_random_number_generator(random.Random(seed))
-    try:
-        yield
-    finally:
-        igraph.set_random_number_generator(random)
 
 
 def betweenness(graph: nx.Graph, *, seed: int = 42) -> dict:
@@ -81,7 +69,7 @@ def communities(graph: nx.Graph, *, seed: int = 42) -> dict:
     if not nodes:
         return {}
     weighted = any(w > 0 for w in g.es["weight"])
-    with _seeded(seed):
+    with seeded(seed):
         found = g.community_multilevel(weights="weight" if weighted else None)
     groups = [[nodes[i] for i in members] for members in found]
     ordered = sorted(groups, key=lambda c: (-len(c), min(map(str, c))))
@@ -101,9 +89,11 @@ def pagerank(graph: nx.Graph) -> dict:
     return dict(zip(nodes, values, strict=True))
 
 
-def annotate(graph: nx.Graph, *, seed: int = 42, layout: bool = True) -> nx.Graph:
+def annotate(graph: nx.Graph, *, seed: int = 42, layout: bool = True,
+             layout_core: int | None = None) -> nx.Graph:
     """Store `degree`, `weighted_degree`, `pagerank`, `betweenness`, `community` and,
-    with `layout`, `x`/`y` (ForceAtlas2) on every node. Everything random has a fixed
+    with `layout`, `x`/`y` (see `layout.add_layout`, made for a page drawing the
+    `layout_core` most mentioned nodes) on every node. Everything random has a fixed
     seed: the same graph gives the same numbers.
 
     >>> g = annotate(nx.Graph([("a", "b", {"weight": 2}), ("b", "c", {"weight": 1})]))
@@ -123,5 +113,5 @@ def annotate(graph: nx.Graph, *, seed: int = 42, layout: bool = True) -> nx.Grap
         for node, value in values.items():
             graph.nodes[node][name] = round(value, 6) if isinstance(value, float) else value
     if layout:
-        add_layout(graph, seed=seed)
+        add_layout(graph, seed=seed, communities=measures["community"], core=layout_core)
     return graph

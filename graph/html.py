@@ -1,9 +1,10 @@
-"""The interactive page: pyvis builds the vis-network data, our template renders it.
+"""The interactive page: pyvis's bundled vis-network draws it, our template builds it.
 
 pyvis 0.3.2's own template loads Bootstrap and tom-select from CDNs whatever
-`cdn_resources` says, and its HTML tooltips render article text as markup. So pyvis is
-used for what it does well (node and edge data in vis-network's format, the bundled
-vis-network build) and the page comes from `templates/graph.html.j2`, where:
+`cdn_resources` says, its HTML tooltips render article text as markup, and its
+`add_edge` compares each new link with every earlier one. So pyvis only provides the
+vis-network build; the data is made here and the page comes from
+`templates/graph.html.j2`, where:
 
 * every script and style is inline, and no URL of any kind is left in the file;
 * the graph travels as JSON inside `<script type="application/json">`, with `<`, `>`,
@@ -21,11 +22,11 @@ from pathlib import Path
 import jinja2
 import networkx as nx
 import pyvis
-from pyvis.network import Network
 
 from entity_graph.graph.atomic import atomic_write
 from entity_graph.graph.cooccurrence import Attachments
-from entity_graph.graph.style import TYPE_NAMES, node_size, type_colour
+from entity_graph.graph.layout import SPACING, strongest_nodes
+from entity_graph.graph.style import COMMUNITY_COLOURS, TYPE_NAMES, type_colour
 
 _VIS_DIR = Path(pyvis.__file__).parent / "templates" / "lib" / "vis-9.1.2"
 
@@ -47,65 +48,94 @@ def safe_json(data: object) -> str:
             .replace("/", "\\/").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
 
-def strongest_nodes(graph: nx.Graph, limit: int) -> list:
-    """The `limit` most mentioned nodes (ties by degree, then label).
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
-    >>> g = nx.Graph(); g.add_node("a", mentions=1); g.add_node("b", mentions=5)
-    >>> strongest_nodes(g, 1)
-    ['b']
+
+def _spells(attachments: Attachments, a: str, b: str | None = None) -> list[list[str]]:
+    return [[start, end] for start, end in attachments.spells_of(a, b)]
+
+
+def node_data(graph: nx.Graph, attachments: Attachments | None = None) -> list[dict]:
+    """What the page knows of each node: names (with the search keys folded by Python's
+    own `fold`, so the page matches exactly what the pipeline merged), counts, measures,
+    community, position and, for a dated corpus, when it was seen.
+
+    >>> g = nx.Graph(); g.add_node("oe", label="Œuvre", aliases="Œuvre | l'Œuvre", mentions=2)
+    >>> [(n["label"], n["aliases"], n["keys"]) for n in node_data(g)]
+    [('Œuvre', ["l'Œuvre"], ['oeuvre', 'l oeuvre'])]
     """
-    order = sorted(graph, key=lambda n: (-graph.nodes[n].get("mentions", 0), -graph.degree(n),
-                                         str(graph.nodes[n].get("label", n))))
-    return order[:limit]
+    # Imported here: the pipeline package imports this module when it loads.
+    from entity_graph.pipeline.extraction.normalize import fold
 
-
-def network_data(graph: nx.Graph, attachments: Attachments | None = None,
-                 ) -> tuple[list[dict], list[dict]]:
-    """vis-network nodes and edges for `graph`, built with pyvis; each edge carries its
-    evidence from `attachments`."""
     attachments = attachments or Attachments()
-    net = Network(directed=False)
-    most = max((d.get("mentions", 1) for _, d in graph.nodes(data=True)), default=1)
+    nodes = []
     for node, data in graph.nodes(data=True):
         entity_type = str(data.get("type", ""))
-        aliases = [a for a in str(data.get("aliases", "")).split(" | ") if a]
         label = str(data.get("label", node))
-        net.add_node(
-            str(node), label=label, shape="dot",
-            title=f"{label}\n{TYPE_NAMES.get(entity_type, entity_type)}"
-                  f" · {data.get('mentions', 0)} mentions"
-                  + (f"\nAlso: {', '.join(a for a in aliases if a != label)}"
-                     if len(aliases) > 1 else ""),
-            color=type_colour(entity_type), size=node_size(int(data.get("mentions", 1)),
-                                                           most=most),
-            x=data.get("x", 0.0), y=data.get("y", 0.0), type=entity_type, aliases=aliases,
-            mentions=int(data.get("mentions", 0)), documents=int(data.get("documents", 0)),
-        )
-    nodes, *_ = net.get_network_data()
-    # Links in the shape pyvis gives an undirected edge (its options, "from" and "to"),
-    # made here: pyvis's `add_edge` compares each new link with every earlier one, which
-    # takes minutes on a dense graph.
+        aliases = [a for a in str(data.get("aliases", "")).split(" | ") if a and a != label]
+        mentions, documents = int(data.get("mentions", 0)), int(data.get("documents", 0))
+        nodes.append({
+            "id": str(node), "label": label, "type": entity_type, "aliases": aliases,
+            "keys": list(dict.fromkeys(fold(name) for name in [label, *aliases])),
+            "mentions": mentions, "documents": documents,
+            "pagerank": float(data.get("pagerank", 0.0)),
+            "betweenness": float(data.get("betweenness", 0.0)),
+            "community": int(data.get("community", -1)),
+            "x": float(data.get("x", 0.0)), "y": float(data.get("y", 0.0)),
+            "spells": _spells(attachments, node),
+            "title": f"{label}\n{TYPE_NAMES.get(entity_type, entity_type)}"
+                     f" · {_plural(mentions, 'mention')} · {_plural(documents, 'document')}",
+        })
+    return nodes
+
+
+def edge_data(graph: nx.Graph, attachments: Attachments | None = None) -> list[dict]:
+    """What the page knows of each link: counts, weight, association measures, the
+    evidence sentences kept (`evidence`, which the page holds apart) and, for a dated
+    corpus, when it was seen."""
+    attachments = attachments or Attachments()
     edges = []
     for index, (a, b, data) in enumerate(graph.edges(data=True)):
+        weight = data.get("weight", 1)
         edges.append({
-            "value": data.get("weight", 1), "weight": data.get("weight", 1),
-            "count": data.get("count", data.get("weight", 1)),
-            "documents": data.get("documents", 0), "pmi": data.get("pmi", ""),
-            "npmi": data.get("npmi", ""), "jaccard": data.get("jaccard", ""),
-            "title": f"{graph.nodes[a].get('label', a)} — {graph.nodes[b].get('label', b)}: "
-                     f"{data.get('weight', 1)}",
+            "id": index, "from": str(a), "to": str(b), "weight": weight,
+            "count": data.get("count", weight), "documents": data.get("documents", 0),
+            "pmi": data.get("pmi", ""), "npmi": data.get("npmi", ""),
+            "jaccard": data.get("jaccard", ""),
             "evidence": [list(e) for e in attachments.evidence_of(a, b)],
-            "from": str(a), "to": str(b), "id": index,
+            "spells": _spells(attachments, a, b),
+            "title": f"{graph.nodes[a].get('label', a)} — {graph.nodes[b].get('label', b)}: "
+                     f"{weight}",
         })
-    return nodes, edges
+    return edges
+
+
+def community_legend(nodes: list[dict], *, limit: int = len(COMMUNITY_COLOURS)) -> list[dict]:
+    """The `limit` biggest communities among `nodes`, each named after its most
+    mentioned member and given a colour; smaller ones are drawn in grey.
+
+    >>> nodes = [{"community": 0, "label": "A", "mentions": 3},
+    ...          {"community": 0, "label": "B", "mentions": 5},
+    ...          {"community": 1, "label": "C", "mentions": 1}]
+    >>> [(c["community"], c["name"], c["size"]) for c in community_legend(nodes)]
+    [(0, 'B', 2), (1, 'C', 1)]
+    """
+    members: dict[int, list[dict]] = {}
+    for node in nodes:
+        members.setdefault(node["community"], []).append(node)
+    biggest = sorted(members.items(), key=lambda item: (-len(item[1]), item[0]))[:limit]
+    return [{"community": community, "size": len(group), "colour": COMMUNITY_COLOURS[rank],
+             "name": max(group, key=lambda n: (n["mentions"], n["label"]))["label"]}
+            for rank, (community, group) in enumerate(biggest)]
 
 
 def render_html(graph: nx.Graph, *, attachments: Attachments | None = None,
                 title: str = "Entity graph", corpus: dict | None = None,
-                max_nodes: int = 500) -> str:
-    """The whole page as a string. `attachments` give the links' evidence sentences;
-    `corpus` holds counts shown in the header (documents, words). Only the `max_nodes`
-    most mentioned entities are drawn.
+                max_nodes: int = 2000) -> str:
+    """The whole page as a string. `attachments` give the links' evidence sentences and
+    dates; `corpus` holds counts shown in the header (documents, words). Only the
+    `max_nodes` most mentioned entities are drawn.
 
     >>> html = render_html(nx.Graph())
     >>> "://" in html
@@ -113,13 +143,15 @@ def render_html(graph: nx.Graph, *, attachments: Attachments | None = None,
     """
     total_nodes, total_edges = graph.number_of_nodes(), graph.number_of_edges()
     shown = graph.subgraph(strongest_nodes(graph, max_nodes)) if total_nodes > max_nodes else graph
-    nodes, edges = network_data(shown, attachments)
+    nodes, edges = node_data(shown, attachments), edge_data(shown, attachments)
+    evidence = [edge.pop("evidence") for edge in edges]
     types = sorted({n["type"] for n in nodes}, key=lambda t: (t not in TYPE_NAMES, t))
     payload = {
         "nodes": nodes,
         "edges": edges,
         "types": [{"type": t, "name": TYPE_NAMES.get(t, t), "colour": type_colour(t)}
                   for t in types],
+        "communities": community_legend(nodes),
         "summary": {
             **(corpus or {}),
             "entities_total": total_nodes, "edges_total": total_edges,
@@ -138,6 +170,8 @@ def render_html(graph: nx.Graph, *, attachments: Attachments | None = None,
         vis_js=_no_urls((_VIS_DIR / "vis-network.min.js").read_text(encoding="utf-8")),
         vis_css=_no_urls((_VIS_DIR / "vis-network.css").read_text(encoding="utf-8")),
         data_json=safe_json(payload),
+        evidence_json=safe_json(evidence),
+        spacing=SPACING,
     )
     # Defence in depth: the template and its libraries must not reference the network.
     leftover = re.search(r"\b(?:https?|ftp|wss?):\/\/", page)

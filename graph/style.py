@@ -40,3 +40,10 @@ def node_size(mentions: int, *, smallest: float = 8.0, largest: float = 48.0,
     """
     share = (max(mentions, 0) / max(most, 1)) ** 0.5
     return round(smallest + (largest - smallest) * share, 2)
+
+
+# Communities, biggest first: Tableau's 10 colours and two more of the "20" set, distinct
+# from the grey given to every smaller community.
+COMMUNITY_COLOURS = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948",
+                     "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac", "#86bcb6", "#d37295"]
+SMALL_COMMUNITY_COLOUR = "#d0d0d0"

@@ -94,7 +94,8 @@ def _add_build(commands: Commands) -> None:
     prune.add_argument("--backbone", type=float, metavar="ALPHA",
                        help="keep only the links the disparity filter finds significant at "
                             "level ALPHA (e.g. 0.05) for either of their ends")
-    build_cmd.add_argument("--html-max-nodes", type=int, default=500, metavar="N",
+    build_cmd.add_argument("--html-max-nodes", type=int, default=Settings.html_max_nodes,
+                           metavar="N",
                            help="entities drawn in graph.html, most mentioned first; the "
                                 "GraphML/GEXF keep all (default: %(default)s)")
     run = build_cmd.add_argument_group("running")

@@ -238,7 +238,7 @@ def _run(paths: list[Path], cache: MentionCache, spec: ModelSpec, key_prefix: st
                                    attachments=attachments)
         graph, pruning = prune(graph, settings)
     with stage("analytics"):
-        annotate(graph, seed=settings.seed)
+        annotate(graph, seed=settings.seed, layout_core=settings.html_max_nodes)
     result = _result(graph, attachments, table, index, words=words[0], extracted=extracted,
                      pruning=pruning, records=lambda: records_of(index, cache), out_dir=out_dir)
     result.timings = timings

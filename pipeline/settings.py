@@ -51,7 +51,7 @@ class Settings:
     backbone: float | None = None
     seed: int = 42
     # Outputs.
-    html_max_nodes: int = 500
+    html_max_nodes: int = 2000
     progress: bool = True
 
     def __post_init__(self) -> None:
