@@ -1,7 +1,12 @@
 """Graph building and the GraphML / GEXF / JSON / HTML exports."""
 
+import itertools
 import json
+import math
+import os
 import re
+import subprocess
+import sys
 from html.parser import HTMLParser
 
 import networkx as nx
@@ -9,7 +14,8 @@ import networkx as nx
 from entity_graph.graph.cooccurrence import Attachments, cooccurrence_graph
 from entity_graph.graph.export import write_gexf, write_graphml, write_json
 from entity_graph.graph.html import render_html, safe_json
-from entity_graph.graph.layout import add_layout
+from entity_graph.graph.analytics import annotate
+from entity_graph.graph.layout import add_layout, strongest_nodes
 from entity_graph.pipeline.extraction.records import DocRecord, RecordMention
 from entity_graph.pipeline.merging.entities import build_entities
 
@@ -125,3 +131,65 @@ def test_html_keeps_the_strongest_nodes():
     data = json.loads(graph_data(html))
     assert sorted(n["id"] for n in data["nodes"]) == ["n7", "n8", "n9"]
     assert data["summary"]["entities_total"] == 10
+
+
+def three_communities() -> nx.Graph:
+    """Three cliques of twelve joined by single links, two isolated entities and a pair."""
+    graph = nx.Graph()
+    for c in range(3):
+        members = [f"c{c}-{i}" for i in range(12)]
+        graph.add_edges_from(itertools.combinations(members, 2), weight=2)
+    graph.add_edges_from([("c0-0", "c1-0"), ("c1-1", "c2-1")], weight=1)
+    graph.add_nodes_from(["alone", "lonely"])
+    graph.add_edge("pair-a", "pair-b", weight=1)
+    for node in graph:
+        graph.nodes[node].update(label=node, mentions=1)
+    return graph
+
+
+def test_layout_keeps_communities_apart_and_sets_loose_entities_aside():
+    graph = annotate(three_communities())
+    points = {n: (d["x"], d["y"]) for n, d in graph.nodes(data=True)}
+    discs = []
+    for c in range(3):
+        members = [points[f"c{c}-{i}"] for i in range(12)]
+        cx, cy = sum(x for x, _ in members) / 12, sum(y for _, y in members) / 12
+        discs.append((cx, cy, max(math.dist((cx, cy), p) for p in members)))
+    for (ax, ay, ar), (bx, by, br) in itertools.combinations(discs, 2):
+        assert math.dist((ax, ay), (bx, by)) > ar + br  # no community reaches into another
+    lowest = max(y for n, (_, y) in points.items() if n.startswith("c"))
+    assert all(points[n][1] > lowest for n in ("alone", "lonely", "pair-a", "pair-b"))
+    assert len({points[n] for n in graph}) == graph.number_of_nodes()
+
+
+def test_layout_is_the_same_whatever_the_build_order_and_hash_seed(tmp_path):
+    script = (
+        "import json, networkx as nx\n"
+        "from entity_graph.graph.analytics import annotate\n"
+        "names = {f'entity {i}' for i in range(80)}\n"  # set order follows the hash seed
+        "g = nx.Graph()\n"
+        "for a in names:\n"
+        "    for b in names:\n"
+        "        i, j = int(a[7:]), int(b[7:])\n"
+        "        if i < j and (i * j + i + j) % 13 < 2:\n"
+        "            g.add_edge(a, b, weight=1 + (i + j) % 3)\n"
+        "for n in g: g.nodes[n]['mentions'] = int(n[7:]) % 5 + 1\n"
+        "annotate(g)\n"
+        "print(json.dumps({n: [d['x'], d['y'], d['community'], d['betweenness']]\n"
+        "                  for n, d in sorted(g.nodes(data=True))}))\n")
+    runs = [subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                           check=True, env={**os.environ, "PYTHONHASHSEED": seed}).stdout
+            for seed in ("1", "2")]
+    assert runs[0] == runs[1] and len(json.loads(runs[0])) > 60
+
+
+def test_layout_for_a_capped_page_is_made_for_the_drawn_entities():
+    graph = nx.barabasi_albert_graph(300, 2, seed=3)
+    for node in graph:
+        graph.nodes[node].update(label=f"E{node}", mentions=graph.degree(node))
+    add_layout(graph, core=50)
+    drawn = strongest_nodes(graph, 50)
+    xs = [graph.nodes[n]["x"] for n in drawn]
+    every = [graph.nodes[n]["x"] for n in graph]
+    # The drawn entities fill the picture instead of being a sparse sample of it.
+    assert max(xs) - min(xs) > 0.5 * (max(every) - min(every))
