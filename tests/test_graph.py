@@ -11,10 +11,10 @@ from html.parser import HTMLParser
 
 import networkx as nx
 
+from entity_graph.graph.analytics import annotate
 from entity_graph.graph.cooccurrence import Attachments, cooccurrence_graph
 from entity_graph.graph.export import write_gexf, write_graphml, write_json
 from entity_graph.graph.html import render_html, safe_json
-from entity_graph.graph.analytics import annotate
 from entity_graph.graph.layout import add_layout, strongest_nodes
 from entity_graph.pipeline.extraction.records import DocRecord, RecordMention
 from entity_graph.pipeline.merging.entities import build_entities
