@@ -4,14 +4,14 @@ writers), node-link JSON for the web, and `plain_graph`, the graph as those file
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
+import orjson
 
 from entity_graph.graph.atomic import atomic_write
-from entity_graph.graph.attributes import node_visuals, plain_value
+from entity_graph.graph.attributes import batches, node_visuals, plain_value
 from entity_graph.graph.cooccurrence import Attachments, link
 from entity_graph.graph.gexf import write_gexf
 from entity_graph.graph.graphml import write_graphml
@@ -61,27 +61,37 @@ def write_json(graph: nx.Graph, path: str | Path, *,
     streamed one node and one link at a time. With `attachments`, evidence is a list of
     [document id, date, sentence] and dated nodes and links get their `spells`.
 
-    >>> import tempfile, pathlib
+    >>> import json, tempfile, pathlib
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "g.json"
     >>> write_json(nx.path_graph(2), path)
     >>> nx.node_link_graph(json.loads(path.read_text()), edges="edges").number_of_edges()
     1
     """
     spells = attachments.spells if attachments else {}
-    # Compact, one dumps per item: the json module's C encoder (with `indent` it falls
-    # back to pure Python), and no second copy of the graph.
-    encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=str).encode
-    with atomic_write(path) as file:
-        file.write(f'{{"directed":false,"multigraph":false,"graph":{encode(graph.graph)},'
-                   '"nodes":[')
-        for index, (node, data) in enumerate(graph.nodes(data=True)):
-            file.write(("," if index else "")
-                       + encode({**_listed(data, None, spells.get(node)), "id": node}))
-        file.write('],"edges":[')
-        for index, (a, b, data) in enumerate(graph.edges(data=True)):
-            key = link(a, b)
-            evidence = attachments.evidence.get(key, []) if attachments else None
-            file.write(("," if index else "")
-                       + encode({**_listed(data, evidence, spells.get(key)),
-                                 "source": a, "target": b}))
-        file.write("]}")
+    with atomic_write(path, "wb", encoding=None) as file:
+        file.write(b'{"directed":false,"multigraph":false,"graph":' + _dumps(graph.graph)
+                   + b',"nodes":[')
+        # One orjson call per batch of items, its brackets left out: a batch is the most
+        # the writer holds at once.
+        nodes = list(graph.nodes(data=True))
+        for rows in batches(len(nodes)):
+            file.write((b"," if rows.start else b"") + _dumps(
+                [{**_listed(data, None, spells.get(node)), "id": node}
+                 for node, data in nodes[rows]])[1:-1])
+        file.write(b'],"edges":[')
+        edges = list(graph.edges(data=True))
+        evidence = attachments.evidence if attachments else None
+        for rows in batches(len(edges)):
+            items = []
+            for a, b, data in edges[rows]:
+                key = link(a, b)
+                items.append({**_listed(data, evidence.get(key, []) if evidence is not None
+                                        else None, spells.get(key)), "source": a, "target": b})
+            file.write((b"," if rows.start else b"") + _dumps(items)[1:-1])
+        file.write(b"]}")
+
+
+def _dumps(value: object) -> bytes:
+    """Compact UTF-8 JSON (orjson: about eight times the standard encoder's speed);
+    numpy scalars as numbers, anything else unusual as its text."""
+    return orjson.dumps(value, default=str, option=orjson.OPT_SERIALIZE_NUMPY)

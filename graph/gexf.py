@@ -8,8 +8,9 @@ month-dated one the month (the last day included), so Gephi's timeline shows the
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, timedelta
+from functools import cache
 from pathlib import Path
 from typing import IO
 
@@ -17,14 +18,18 @@ import networkx as nx
 
 from entity_graph.graph.atomic import atomic_write
 from entity_graph.graph.attributes import (
+    ABSENT,
     VIZ,
     Kind,
-    attribute_kinds,
+    batches,
+    cells,
+    column_kind,
+    columns,
     corpus_description,
-    formatter,
     node_visuals,
     number,
     xml_attribute,
+    xml_attribute_text,
     xml_text,
 )
 from entity_graph.graph.cooccurrence import Attachments, link
@@ -36,6 +41,7 @@ _HEADER = ('<?xml version="1.0" encoding="UTF-8"?>\n'
            'version="1.3">\n')
 
 
+@cache  # a corpus has few distinct dates, and every dated node and link has spells
 def spell_end(last_day: str) -> str:
     """The end of a spell whose last day is `last_day`: the next day, so that the spell
     covers the whole of its last day (Gephi reads [day, day] as an instant).
@@ -54,25 +60,14 @@ def _attributes(kinds: Mapping[str, Kind], domain: str) -> Iterator[str]:
     yield "</attributes>\n"
 
 
-Writers = dict[str, tuple[str, Callable[[object], str]]]
-
-
-def _writers(kinds: Mapping[str, Kind]) -> Writers:
-    return {name: (f"<attvalue for={xml_attribute(name)} value=", formatter(kind))
-            for name, kind in kinds.items()}
-
-
-def _attvalues(data: Mapping[str, object], writers: Writers) -> str:
-    parts = []
-    for name, value in data.items():
-        writer = writers.get(name)
-        if writer is None:
-            continue
-        kind = type(value)  # plain values first: most are, and this is the hot loop
-        text = (xml_attribute(value) if kind is str  # type: ignore[arg-type]
-                else f'"{value}"' if kind is int else xml_attribute(writer[1](value)))
-        parts.append(f"{writer[0]}{text}/>")
-    return f"<attvalues>{''.join(parts)}</attvalues>" if parts else ""
+def _attvalues(table: Mapping[str, list], kinds: Mapping[str, Kind], rows: slice) -> list[str]:
+    """The `<attvalues>` element of each of the `rows` of a table (see `columns`)."""
+    parts = [cells(table[name][rows], kind, f'<attvalue for={xml_attribute(name)} value="',
+                   '"/>', escape=xml_attribute_text) for name, kind in kinds.items()]
+    if not parts:
+        return [""] * (rows.stop - rows.start)
+    return [f"<attvalues>{joined}</attvalues>" if joined else ""
+            for joined in map("".join, zip(*parts, strict=True))]
 
 
 def _spells(spells: Iterable[tuple[str, str]] | None) -> str:
@@ -84,16 +79,19 @@ def _spells(spells: Iterable[tuple[str, str]] | None) -> str:
 
 def write_gexf_to(graph: nx.Graph, file: IO[str], *,
                   attachments: Attachments | None = None) -> None:
-    """Stream `graph` as GEXF 1.3 into a text file."""
+    """Stream `graph` as GEXF 1.3 into a text file, a batch of nodes or links at a time."""
     spells = attachments.spells if attachments else {}
     dated = any(spells.values())
+    nodes = list(graph.nodes(data=True))
+    quoted = {node: xml_attribute(str(node)) for node, _ in nodes}
     visuals = node_visuals(graph)
-    node_kinds = {name: kind for name, kind in attribute_kinds(
-        d for _, d in graph.nodes(data=True)).items() if name not in (*VIZ, "label")}
-    node_writers = _writers(node_kinds)
-    edge_kinds = {name: kind for name, kind in attribute_kinds(
-        d for _, _, d in graph.edges(data=True)).items() if name != "weight"}
-    edge_writers = _writers(edge_kinds)
+    node_table = columns([d for _, d in nodes])
+    node_kinds = {name: column_kind(values) for name, values in node_table.items()
+                  if name not in (*VIZ, "label")}
+    edges = list(graph.edges(data=True))
+    edge_table = columns([d for _, _, d in edges])
+    edge_kinds = {name: column_kind(values) for name, values in edge_table.items()
+                  if name != "weight"}
     file.write(_HEADER)
     file.write(f"<meta><creator>entity-graph</creator>"
                f"<description>{xml_text(corpus_description(graph))}</description></meta>\n")
@@ -102,23 +100,33 @@ def write_gexf_to(graph: nx.Graph, file: IO[str], *,
     file.writelines(_attributes(node_kinds, "node"))
     file.writelines(_attributes(edge_kinds, "edge"))
     file.write("<nodes>\n")
-    for node, data in graph.nodes(data=True):
-        look = visuals[str(node)]
-        position = (f'<viz:position x="{number(float(data["x"]))}" '
-                    f'y="{number(float(data["y"]))}" z="0.0"/>'
-                    if "x" in data and "y" in data else "")
-        file.write(f"<node id={xml_attribute(str(node))} "
-                   f"label={xml_attribute(str(data.get('label', node)))}>"
-                   f"{_attvalues(data, node_writers)}{_spells(spells.get(node))}"
-                   f'<viz:color r="{look["r"]}" g="{look["g"]}" b="{look["b"]}" a="1.0"/>'
-                   f'<viz:size value="{number(float(look["size"]))}"/>{position}</node>\n')
+    for rows in batches(len(nodes)):
+        values = _attvalues(node_table, node_kinds, rows)
+        lines = []
+        for (node, data), attvalues in zip(nodes[rows], values, strict=True):
+            look = visuals[str(node)]
+            position = (f'<viz:position x="{number(float(data["x"]))}" '
+                        f'y="{number(float(data["y"]))}" z="0.0"/>'
+                        if "x" in data and "y" in data else "")
+            lines.append(
+                f"<node id={quoted[node]} label={xml_attribute(str(data.get('label', node)))}>"
+                f"{attvalues}{_spells(spells.get(node))}"
+                f'<viz:color r="{look["r"]}" g="{look["g"]}" b="{look["b"]}" a="1.0"/>'
+                f'<viz:size value="{number(float(look["size"]))}"/>{position}</node>\n')
+        file.write("".join(lines))
     file.write("</nodes>\n<edges>\n")
-    for index, (a, b, data) in enumerate(graph.edges(data=True)):
-        weight = data.get("weight")
-        weight_attribute = f' weight="{number(float(weight))}"' if weight is not None else ""
-        file.write(f'<edge id="{index}" source={xml_attribute(str(a))} '
-                   f"target={xml_attribute(str(b))}{weight_attribute}>"
-                   f"{_attvalues(data, edge_writers)}{_spells(spells.get(link(a, b)))}</edge>\n")
+    weights = edge_table.get("weight")
+    for rows in batches(len(edges)):
+        values = _attvalues(edge_table, edge_kinds, rows)
+        weight_attributes = ([f' weight="{number(float(w))}"' if w is not ABSENT and w is not None
+                              else "" for w in weights[rows]] if weights
+                             else [""] * (rows.stop - rows.start))
+        file.write("".join(
+            f'<edge id="{index}" source={quoted[a]} target={quoted[b]}{weight}>'
+            f"{attvalues}{_spells(spells.get(link(a, b)))}</edge>\n"
+            for index, (a, b, _), weight, attvalues in zip(
+                range(rows.start, rows.stop), edges[rows], weight_attributes, values,
+                strict=True)))
     file.write("</edges>\n</graph>\n</gexf>\n")
 
 

@@ -10,7 +10,7 @@ are node data named `r`, `g`, `b`, `size`, `x`, `y`, which Gephi reads as such.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import IO
 
@@ -19,9 +19,11 @@ import networkx as nx
 from entity_graph.graph.atomic import atomic_write
 from entity_graph.graph.attributes import (
     Kind,
-    attribute_kinds,
+    batches,
+    cells,
+    column_kind,
+    columns,
     corpus_description,
-    formatter,
     node_visuals,
     xml_attribute,
     xml_text,
@@ -49,52 +51,44 @@ def _keys(kinds: Mapping[str, Kind], ids: Mapping[str, str], domain: str) -> Ite
                f'attr.type="{kind}"/>\n')
 
 
-Writers = dict[str, tuple[str, Callable[[object], str], bool]]
-
-
-def _writers(kinds: Mapping[str, Kind], ids: Mapping[str, str]) -> Writers:
-    """Per attribute: its opening tag, how to format a value, whether to escape it."""
-    return {name: (f'<data key="{ids[name]}">', formatter(kind), kind == "string")
-            for name, kind in kinds.items()}
-
-
-def _data(values: Mapping[str, object], writers: Writers) -> str:
-    parts = []
-    for name, value in values.items():
-        tag, form, escaped = writers[name]
-        kind = type(value)  # plain values first: most are, and this is the hot loop
-        if kind is str:
-            text = xml_text(value) if escaped else value  # type: ignore[arg-type]
-        elif kind is int:
-            text = str(value)
-        else:
-            text = form(value)
-            text = xml_text(text) if escaped else text
-        parts.append(f"{tag}{text}</data>")
-    return "".join(parts)
+def _data(table: Mapping[str, list], kinds: Mapping[str, Kind], ids: Mapping[str, str],
+          rows: slice) -> list[str]:
+    """The `<data>` elements of the `rows` of a table of attributes (see `columns`)."""
+    parts = [cells(table[name][rows], kind, f'<data key="{ids[name]}">', "</data>",
+                   escape=xml_text) for name, kind in kinds.items()]
+    return list(map("".join, zip(*parts, strict=True))) if parts else [""] * (
+        rows.stop - rows.start)
 
 
 def write_graphml_to(graph: nx.Graph, file: IO[str]) -> None:
-    """Stream `graph` as GraphML into a text file."""
+    """Stream `graph` as GraphML into a text file, a batch of nodes or links at a time."""
+    nodes = [str(node) for node in graph]
+    quoted = dict(zip(graph, map(xml_attribute, nodes), strict=True))
     visuals = node_visuals(graph)
-    node_kinds = attribute_kinds(d for _, d in graph.nodes(data=True))
-    node_kinds.update(attribute_kinds(visuals.values()))
-    edge_kinds = attribute_kinds(d for _, _, d in graph.edges(data=True))
-    node_ids = _key_ids(list(node_kinds), set(), "")
+    node_table = columns([d for _, d in graph.nodes(data=True)])
+    visual_table = columns([visuals[node] for node in nodes])
+    edges = list(graph.edges(data=True))
+    edge_table = columns([d for _, _, d in edges])
+    node_kinds = {name: column_kind(values) for name, values in node_table.items()}
+    visual_kinds = {name: column_kind(values) for name, values in visual_table.items()}
+    edge_kinds = {name: column_kind(values) for name, values in edge_table.items()}
+    node_ids = _key_ids(list({**node_kinds, **visual_kinds}), set(), "")
     edge_ids = _key_ids(list(edge_kinds), set(node_ids.values()), "edge_")
-    node_writers, edge_writers = _writers(node_kinds, node_ids), _writers(edge_kinds, edge_ids)
     file.write(_HEADER)
     file.write(f"<desc>{xml_text(corpus_description(graph))}</desc>\n")
-    file.writelines(_keys(node_kinds, node_ids, "node"))
+    file.writelines(_keys({**node_kinds, **visual_kinds}, node_ids, "node"))
     file.writelines(_keys(edge_kinds, edge_ids, "edge"))
     file.write('<graph edgedefault="undirected">\n')
-    for node, data in graph.nodes(data=True):
-        node = str(node)
-        file.write(f"<node id={xml_attribute(node)}>{_data(data, node_writers)}"
-                   f"{_data(visuals[node], node_writers)}</node>\n")
-    for a, b, data in graph.edges(data=True):
-        file.write(f"<edge source={xml_attribute(str(a))} target={xml_attribute(str(b))}>"
-                   f"{_data(data, edge_writers)}</edge>\n")
+    ids = list(quoted.values())
+    for rows in batches(len(nodes)):
+        data = _data(node_table, node_kinds, node_ids, rows)
+        looks = _data(visual_table, visual_kinds, node_ids, rows)
+        file.write("".join(f"<node id={name}>{d}{look}</node>\n"
+                           for name, d, look in zip(ids[rows], data, looks, strict=True)))
+    for rows in batches(len(edges)):
+        data = _data(edge_table, edge_kinds, edge_ids, rows)
+        file.write("".join(f"<edge source={quoted[a]} target={quoted[b]}>{d}</edge>\n"
+                           for (a, b, _), d in zip(edges[rows], data, strict=True)))
     file.write("</graph>\n</graphml>\n")
 
 

@@ -13,14 +13,15 @@ vis-network build; the data is made here and the page comes from
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import UTC, datetime
+from functools import cache
 from importlib.resources import files
 from pathlib import Path
 
 import jinja2
 import networkx as nx
+import orjson
 import pyvis
 
 from entity_graph.graph.atomic import atomic_write
@@ -43,7 +44,7 @@ def safe_json(data: object) -> str:
     >>> safe_json({"t": "</script><b>"})
     '{"t":"\\\\u003c\\\\/script\\\\u003e\\\\u003cb\\\\u003e"}'
     """
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    text = orjson.dumps(data).decode()
     return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
             .replace("/", "\\/").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
@@ -161,23 +162,38 @@ def render_html(graph: nx.Graph, *, attachments: Attachments | None = None,
             "built": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         },
     }
-    environment = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(files("entity_graph.graph") / "templates")),
-        autoescape=True,
-    )
-    page = environment.get_template("graph.html.j2").render(
-        title=title,
-        vis_js=_no_urls((_VIS_DIR / "vis-network.min.js").read_text(encoding="utf-8")),
-        vis_css=_no_urls((_VIS_DIR / "vis-network.css").read_text(encoding="utf-8")),
-        data_json=safe_json(payload),
-        evidence_json=safe_json(evidence),
-        spacing=SPACING,
-    )
-    # Defence in depth: the template and its libraries must not reference the network.
-    leftover = re.search(r"\b(?:https?|ftp|wss?):\/\/", page)
+    page = _template().render(title=title, vis_js=_vis("vis-network.min.js"),
+                              vis_css=_vis("vis-network.css"), data_json=safe_json(payload),
+                              evidence_json=safe_json(evidence), spacing=SPACING)
+    # Defence in depth: the template and its libraries are checked once (`_vis`,
+    # `_template`); the data cannot hold "://" (`safe_json` escapes every "/").
+    if _URL.search(title):
+        raise RuntimeError(f"graph.html would reference the network: {title!r}")
+    return page
+
+
+_URL = re.compile(r"\b(?:https?|ftp|wss?):\/\/")
+
+
+@cache
+def _template() -> jinja2.Template:
+    folder = files("entity_graph.graph") / "templates"
+    source = (folder / "graph.html.j2").read_text(encoding="utf-8")
+    if _URL.search(source):
+        raise RuntimeError("the page template references the network")
+    environment = jinja2.Environment(loader=jinja2.FileSystemLoader(str(folder)),
+                                     autoescape=True)
+    return environment.get_template("graph.html.j2")
+
+
+@cache
+def _vis(name: str) -> str:
+    """A file of pyvis's vis-network bundle, with nothing left that reads as a URL."""
+    code = _no_urls((_VIS_DIR / name).read_text(encoding="utf-8"))
+    leftover = _URL.search(code)
     if leftover:
         raise RuntimeError(f"graph.html would reference the network: {leftover.group(0)}")
-    return page
+    return code
 
 
 def write_html(graph: nx.Graph, path: str | Path, **options) -> None:

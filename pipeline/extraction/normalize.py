@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 _ONE_FOR_ONE = {
     "\u2019": "'",  # right single quotation mark, the usual French apostrophe
@@ -48,6 +49,7 @@ def normalize_typography(text: str) -> str:
     return text.translate(_TABLE)
 
 
+@lru_cache(maxsize=1 << 17)  # names repeat: merging, tables and the page fold them again
 def fold(text: str) -> str:
     """Case-, accent-, hyphen- and whitespace-insensitive form of a name: the key under
     which names compare everywhere (merging, curation, lookups).
@@ -57,11 +59,15 @@ def fold(text: str) -> str:
     >>> fold("ÉTATS  unis")
     'etats unis'
     """
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    stripped = stripped.replace("œ", "oe").replace("Œ", "OE").replace("æ", "ae")
-    spaced = re.sub(r"[-‐‑'’_.]+", " ", stripped.casefold())
-    return " ".join(spaced.split())
+    stripped = text
+    if not text.isascii():  # ASCII has nothing to decompose: most names, and a hot path
+        decomposed = unicodedata.normalize("NFKD", text)
+        stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+        stripped = stripped.replace("œ", "oe").replace("Œ", "OE").replace("æ", "ae")
+    return " ".join(_SEPARATORS.sub(" ", stripped.casefold()).split())
+
+
+_SEPARATORS = re.compile(r"[-‐‑'’_.]+")
 
 
 @dataclass(frozen=True)
