@@ -13,6 +13,7 @@ sentence window, 12 s with the document window.
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 import time
 from pathlib import Path
@@ -64,6 +65,7 @@ def main() -> None:
         "aliases.csv": lambda p: write_aliases_csv(table, p),
         "mentions.csv": lambda p: write_mentions_csv(result.records(), table, p),
     }
+    gc.freeze()  # as `write_outputs` does: the collector leaves the built graph alone
     total = 0.0
     for name, write in writers.items():
         started = time.perf_counter()

@@ -1,4 +1,11 @@
-"""Write files atomically: a reader never sees half a file, a crash never leaves one."""
+"""Write files atomically: a reader never sees half a file, and a killed process never
+leaves one.
+
+Files are not forced to disk (no fsync): after an operating-system crash the latest
+outputs may be lost, and a rebuild restores them; forcing them costs seconds on large
+outputs (1.4 GB for the dev corpus with `--window document`: 6 s at this machine's
+240 MB/s).
+"""
 
 from __future__ import annotations
 
@@ -32,8 +39,6 @@ def atomic_write(path: str | Path, mode: str = "w", *, encoding: str | None = "u
     try:
         with os.fdopen(descriptor, mode, encoding=encoding, newline=newline) as file:
             yield file
-            file.flush()
-            os.fsync(file.fileno())
         os.chmod(temporary, 0o644)
         os.replace(temporary, path)
     except BaseException:

@@ -5,7 +5,6 @@ writers), node-link JSON for the web, and `plain_graph`, the graph as those file
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import networkx as nx
 import orjson
@@ -40,25 +39,10 @@ def plain_graph(graph: nx.Graph) -> nx.Graph:
     return plain
 
 
-def _listed(data: dict[str, Any], evidence: list | None, spells: list | None,
-            ) -> dict[str, Any]:
-    """Node or link data with the attachments' lists: evidence in place of its string,
-    spells after `last_seen`."""
-    if evidence is None and spells is None:
-        return data
-    shaped = {}
-    for key, value in data.items():
-        shaped[key] = [list(e) for e in evidence] if key == "evidence" and evidence is not None \
-            else value
-        if key == "last_seen" and spells is not None:
-            shaped["spells"] = [list(s) for s in spells]
-    return shaped
-
-
 def write_json(graph: nx.Graph, path: str | Path, *,
                attachments: Attachments | None = None) -> None:
     """Write node-link JSON (the shape of networkx's `node_link_data`, for web use),
-    streamed one node and one link at a time. With `attachments`, evidence is a list of
+    streamed a batch of nodes or links at a time. With `attachments`, evidence is a list of
     [document id, date, sentence] and dated nodes and links get their `spells`.
 
     >>> import json, tempfile, pathlib
@@ -75,9 +59,9 @@ def write_json(graph: nx.Graph, path: str | Path, *,
         # the writer holds at once.
         nodes = list(graph.nodes(data=True))
         for rows in batches(len(nodes)):
-            file.write((b"," if rows.start else b"") + _dumps(
-                [{**_listed(data, None, spells.get(node)), "id": node}
-                 for node, data in nodes[rows]])[1:-1])
+            items = [{**data, "spells": spells[node], "id": node} if node in spells
+                     else {**data, "id": node} for node, data in nodes[rows]]
+            file.write((b"," if rows.start else b"") + _dumps(items)[1:-1])
         file.write(b'],"edges":[')
         edges = list(graph.edges(data=True))
         evidence = attachments.evidence if attachments else None
@@ -85,8 +69,12 @@ def write_json(graph: nx.Graph, path: str | Path, *,
             items = []
             for a, b, data in edges[rows]:
                 key = link(a, b)
-                items.append({**_listed(data, evidence.get(key, []) if evidence is not None
-                                        else None, spells.get(key)), "source": a, "target": b})
+                item = {**data, "source": a, "target": b}
+                if evidence is not None:  # the list in place of the text
+                    item["evidence"] = evidence.get(key, [])
+                if key in spells:
+                    item["spells"] = spells[key]
+                items.append(item)
             file.write((b"," if rows.start else b"") + _dumps(items)[1:-1])
         file.write(b"]}")
 
