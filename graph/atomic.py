@@ -2,9 +2,9 @@
 leaves one.
 
 Files are not forced to disk (no fsync): after an operating-system crash the latest
-outputs may be lost, and a rebuild restores them; forcing them costs seconds on large
-outputs (1.4 GB for the dev corpus with `--window document`: 6 s at this machine's
-240 MB/s).
+outputs may be lost, and a rebuild restores them. Forcing them costs about a second per
+gigabyte on the development machine (0.23–0.27 s for a 265 MB file), and the dev corpus
+with `--window document` writes 1.4 GB.
 """
 
 from __future__ import annotations
