@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,6 +30,8 @@ EDGE_COLUMNS = ["source", "target", "source_label", "target_label", "weight", "c
 EVIDENCE_COLUMNS = ["source", "target", "doc_id", "date", "sentence"]
 MENTION_COLUMNS = ["doc_id", "date", "start", "end", "text", "label", "entity_id"]
 ALIAS_COLUMNS = ["entity_id", "label", "alias", "mentions", "rules", "via"]
+DOCUMENT_COLUMNS = ["id", "date", "title", "source", "path", "words", "mentions",
+                    "extracted_text"]
 
 
 # What makes a spreadsheet read a cell as a formula (OWASP, "CSV injection"), and the
@@ -132,6 +134,18 @@ def write_aliases_csv(table: EntityTable, path: str | Path) -> None:
          "alias": origin.alias, "mentions": origin.mentions, "rules": origin.rules,
          "via": " > ".join(name for _, name in origin.steps)}
         for origin in table.origins))
+
+
+def write_documents_csv(records: Iterable[DocRecord], table: EntityTable,
+                        extracted: Mapping[str, str], path: str | Path) -> None:
+    """One row per document: its metadata, words, mentions of the graph's entities and,
+    for a text extracted from a web page or an export (`extracted`, by document id), that
+    text: the one `mentions.csv` offsets refer to, which no corpus file holds."""
+    _write_lists(path, DOCUMENT_COLUMNS, (
+        [record.id, record.date or "", record.title or "", record.source or "", record.path,
+         record.words, sum(1 for _ in table.resolve(record.mentions)),
+         extracted.get(record.id, "")]
+        for record in records))
 
 
 def mention_rows(records: Iterable[DocRecord], table: EntityTable) -> Iterator[dict]:

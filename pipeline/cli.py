@@ -13,6 +13,7 @@ import logging
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 
 from tqdm.contrib.logging import logging_redirect_tqdm
 
@@ -20,6 +21,7 @@ from entity_graph.graph.atomic import atomic_write
 from entity_graph.graph.cooccurrence import WEIGHTS
 from entity_graph.pipeline.cache import MentionCache
 from entity_graph.pipeline.errors import EntityGraphError, OutputError
+from entity_graph.pipeline.inspection import format_reports, inspect_corpus
 from entity_graph.pipeline.merging.entities import FIRST_STEPS
 from entity_graph.pipeline.merging.rules import MERGE_RULES
 from entity_graph.pipeline.reading import check_paths
@@ -44,7 +46,7 @@ def parser() -> argparse.ArgumentParser:
         description="Turn French articles into a graph of the people, organisations and "
                     "places they mention.")
     commands = main.add_subparsers(dest="command", required=True)
-    for add in (_add_build, _add_cache, _add_eval, _add_explain):
+    for add in (_add_build, _add_inspect, _add_cache, _add_eval, _add_explain):
         add(commands)
     return main
 
@@ -55,12 +57,14 @@ Commands = argparse._SubParsersAction
 def _add_build(commands: Commands) -> None:
     build_cmd = commands.add_parser(
         "build", help="extract entities from articles and write the graph",
-        description="Read .txt/.md files (folders are searched recursively) and .jsonl files "
-                    "(one {\"text\": ...} per line), then write graph.html, graph.graphml, "
-                    "graph.gexf, graph.json and CSV tables into --out.")
+        description="Read .txt/.md files (folders are searched recursively), .jsonl files "
+                    "(one {\"text\": ...} per line), CSV/TSV tables (one article per row), "
+                    "saved web pages and Europresse HTML exports, then write graph.html, "
+                    "graph.graphml, graph.gexf, graph.json and CSV tables into --out.")
     build_cmd.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
     build_cmd.add_argument("--out", default="output", metavar="DIR",
                            help="output folder (default: %(default)s)")
+    _add_columns(build_cmd)
     build_cmd.add_argument("--model", default=DEFAULT_MODEL,
                            help="installed spaCy pipeline (default: %(default)s)")
     build_cmd.add_argument("--types", type=_types, default=("PER", "ORG", "LOC"),
@@ -113,6 +117,30 @@ def _add_build(commands: Commands) -> None:
     build_cmd.add_argument("--batch-size", type=int, default=32, help=argparse.SUPPRESS)
     build_cmd.add_argument("-q", "--quiet", action="store_true",
                            help="no progress bar and no warnings, only errors and the summary")
+
+
+def _add_columns(command: argparse.ArgumentParser) -> None:
+    columns = command.add_argument_group(
+        "CSV/TSV columns", "header names of the columns holding each field; by default "
+        "found among common names (text, texte, content, contenu, body, article…)")
+    for field in ("text", "id", "date", "title", "source"):
+        columns.add_argument(f"--{field}-column", metavar="NAME")
+
+
+def _column_settings(args: argparse.Namespace) -> Settings:
+    """Settings holding only the CSV/TSV column names given on the command line."""
+    return Settings(text_column=args.text_column, id_column=args.id_column,
+                    date_column=args.date_column, title_column=args.title_column,
+                    source_column=args.source_column)
+
+
+def _add_inspect(commands: Commands) -> None:
+    inspect_cmd = commands.add_parser(
+        "inspect", help="list what a build would read, without running the NLP",
+        description="Read the corpus as `build` would and report, per file, its format, "
+                    "the documents, words and dates found, and every problem met.")
+    inspect_cmd.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
+    _add_columns(inspect_cmd)
 
 
 def _add_cache(commands: Commands) -> None:
@@ -224,15 +252,15 @@ def _cache(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
-    settings = Settings(model=args.model, types=args.types,
-                        curation="" if args.no_curation else args.curation,
-                        workers=args.workers, engine=args.engine, scheduler=args.scheduler,
-                        cache=not args.no_cache, batch_size=args.batch_size,
-                        window=args.window, weight=args.weight, evidence=args.evidence,
-                        min_mentions=args.min_mentions, top=args.top,
-                        min_weight=args.min_weight, backbone=args.backbone,
-                        html_max_nodes=args.html_max_nodes,
-                        progress=not args.quiet and sys.stderr.isatty())
+    settings = replace(_column_settings(args), model=args.model, types=args.types,
+                       curation="" if args.no_curation else args.curation,
+                       workers=args.workers, engine=args.engine, scheduler=args.scheduler,
+                       cache=not args.no_cache, batch_size=args.batch_size,
+                       window=args.window, weight=args.weight, evidence=args.evidence,
+                       min_mentions=args.min_mentions, top=args.top,
+                       min_weight=args.min_weight, backbone=args.backbone,
+                       html_max_nodes=args.html_max_nodes,
+                       progress=not args.quiet and sys.stderr.isatty())
     result = build(args.paths, args.out, settings)
     for line in result.pruning:
         print(line)
@@ -265,7 +293,14 @@ def _explain(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"build": _build, "cache": _cache, "eval": _eval, "explain": _explain}
+def _inspect(args: argparse.Namespace) -> int:
+    columns = _column_settings(args).columns
+    print(format_reports(inspect_corpus(check_paths(args.paths), columns)))
+    return 0
+
+
+COMMANDS = {"build": _build, "inspect": _inspect, "cache": _cache, "eval": _eval,
+            "explain": _explain}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

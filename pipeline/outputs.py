@@ -17,6 +17,7 @@ from entity_graph.graph.export import write_gexf, write_graphml, write_json
 from entity_graph.graph.html import write_html
 from entity_graph.graph.tables import (
     write_aliases_csv,
+    write_documents_csv,
     write_edges_csv,
     write_entities_csv,
     write_evidence_csv,
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
     from entity_graph.pipeline.result import Result
 
 OUTPUT_FILES = ("graph.html", "graph.graphml", "graph.gexf", "graph.json", "entities.csv",
-                "edges.csv", "evidence.csv", "mentions.csv", "aliases.csv")
+                "edges.csv", "evidence.csv", "mentions.csv", "aliases.csv", "documents.csv")
 # Graphs smaller than this are written in one process: forking costs more than it saves.
 FORK_OUTPUTS_FROM = 2000
 
@@ -89,6 +90,10 @@ def write_outputs(result: Result, out_dir: str | Path, settings: Settings | None
                     records = result.records
                     write("mentions.csv",
                           lambda path: write_mentions_csv(records(), table, path))
+                    extracted = {item.document.id: item.document.text for item in result.index
+                                 if item.document.extracted}
+                    write("documents.csv", lambda path: write_documents_csv(
+                        records(), table, extracted, path))
         written = [name for name in OUTPUT_FILES if staged[name].exists()]
         for name in written:
             os.replace(staged[name], outputs[name])

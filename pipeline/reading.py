@@ -1,4 +1,5 @@
-"""Read a corpus: folders, `.txt` / `.md` files and `.jsonl` files, into `Document`s.
+"""Read a corpus into `Document`s: folders, `.txt` / `.md` files, `.jsonl` files, and
+through `formats/` CSV/TSV tables, saved web pages and Europresse exports.
 
 Reading never stops on one bad file: problems are reported through the `entity_graph`
 logger (one line each, naming the file and line) and the document is skipped.
@@ -7,21 +8,31 @@ logger (one line each, naming the file and line) and the document is skipped.
 from __future__ import annotations
 
 import datetime
+import hashlib
 import json
 import logging
 import os
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from entity_graph.pipeline.errors import InputError
+
+if TYPE_CHECKING:
+    from entity_graph.pipeline.formats.delimited import Columns
 
 log = logging.getLogger("entity_graph")
 
 TEXT_SUFFIXES = {".txt", ".md"}
 JSONL_SUFFIXES = {".jsonl"}
-SUFFIXES = TEXT_SUFFIXES | JSONL_SUFFIXES
+TABLE_SUFFIXES = {".csv", ".tsv"}
+HTML_SUFFIXES = {".html", ".htm"}
+SUFFIXES = TEXT_SUFFIXES | JSONL_SUFFIXES | TABLE_SUFFIXES | HTML_SUFFIXES
+# A folder holding one of these is a build's output folder (its graph.html and CSV
+# tables are no articles): never read as corpus.
+OUTPUT_MARKERS = (".entity-graph.lock", ".entity-graph-cache.sqlite")
 
 # "date 2023-06" or "date 2023-06-01" at the very start of a text file; the rest of the
 # line (often the title) stays in the text.
@@ -31,7 +42,10 @@ DATE_HEADER = re.compile(r"\A[ \t]*date[ \t]+(\d{4}-\d{2}(?:-\d{2})?)\b[ \t]*\n?
 @dataclass(frozen=True)
 class Document:
     """One article. `offset` is where `text` starts in the decoded source file, so that
-    `offset + start` finds a mention in the original file (it is 0 for JSONL)."""
+    `offset + start` finds a mention in the original file (it is 0 for JSONL and CSV,
+    whose offsets count from the start of the text field). `format` says where the text
+    came from: "text", "jsonl", "csv", or "html" and "europresse", whose text was
+    extracted from markup and is in no file of the corpus."""
 
     id: str
     text: str
@@ -40,6 +54,12 @@ class Document:
     source: str | None = None
     path: str = ""
     offset: int = 0
+    format: str = "text"
+
+    @property
+    def extracted(self) -> bool:
+        """Whether the text was extracted from markup (kept in `documents.csv`)."""
+        return self.format in ("html", "europresse")
 
 
 def check_paths(paths: Iterable[str | Path]) -> list[Path]:
@@ -62,6 +82,10 @@ def _folder_files(folder: Path) -> Iterator[Path]:
 
     found = []
     for top, folders, files in os.walk(folder, onerror=unreadable):
+        if any(marker in files for marker in OUTPUT_MARKERS):
+            log.info("%s: an entity-graph output folder, not read as corpus", top)
+            folders[:] = []
+            continue
         folders[:] = sorted(f for f in folders if not f.startswith("."))
         for name in files:
             file = Path(top, name)
@@ -79,9 +103,10 @@ def _folder_files(folder: Path) -> Iterator[Path]:
 def corpus_files(paths: Iterable[str | Path]) -> list[tuple[Path, Path]]:
     """The files to read, as (file, root) pairs, sorted within each folder.
 
-    Folders are searched recursively for .txt, .md and .jsonl files; hidden files and
-    folders are skipped. A file named explicitly is read whatever its suffix; a path that
-    is no regular file (a FIFO, a device) is a warning, never a read that waits forever.
+    Folders are searched recursively for .txt, .md, .jsonl, .csv, .tsv, .html and .htm
+    files; hidden files and folders, and the output folders of builds, are skipped. A
+    file named explicitly is read whatever its suffix; a path that is no regular file (a
+    FIFO, a device) is a warning, never a read that waits forever.
     """
     found = []
     for path in check_paths(paths):
@@ -146,7 +171,7 @@ def _checked_date(value: str | None, where: str) -> str | None:
     return date
 
 
-def _no_lone_surrogates(value: str, where: str) -> str:
+def no_lone_surrogates(value: str, where: str) -> str:
     """`value` with each lone surrogate (valid in JSON, "\\ud800", but no character)
     replaced by U+FFFD: one for one, so offsets stay right."""
     if not _LONE_SURROGATE.search(value):
@@ -194,7 +219,8 @@ def read_text_file(file: Path, root: Path) -> Document | None:
         log.warning("%s: empty file, skipped", name)
         return None
     doc_id = file.relative_to(root).as_posix() if file != root else file.name
-    return Document(id=doc_id, text=text, date=date, title=_title(text), path=name, offset=offset)
+    return Document(id=doc_id, text=text, date=date, title=_title(text), path=name,
+                    offset=offset)
 
 
 def _optional_str(value: object) -> str | None:
@@ -233,31 +259,84 @@ def read_jsonl_file(file: Path) -> Iterator[Document]:
             continue
         where = f"{name}:{number}"
         fields = {key: _optional_str(record.get(key)) for key in ("id", "title", "source")}
-        fields = {key: value and _no_lone_surrogates(value, where) for key, value in fields.items()}
+        fields = {key: value and no_lone_surrogates(value, where) for key, value in fields.items()}
         yield Document(
             id=fields["id"] or f"{file.name}:{number}",
-            text=_no_lone_surrogates(text, where),
+            text=no_lone_surrogates(text, where),
             date=_checked_date(_optional_str(record.get("date")), where),
             title=fields["title"],
             source=fields["source"],
             path=where,
+            format="jsonl",
         )
 
 
-def read_documents(paths: Iterable[str | Path]) -> Iterator[Document]:
-    """Yield every readable document under `paths`, with unique ids.
+def _html_documents(file: Path, root: Path) -> Iterator[Document]:
+    """The articles of a saved page (one) or of a Europresse export (many)."""
+    from entity_graph.pipeline.formats.europresse import is_europresse, read_europresse
+    from entity_graph.pipeline.formats.web import read_web_page
+
+    name = str(file)
+    try:
+        data = file.read_bytes()
+    except OSError as error:
+        log.warning("%s: cannot read (%s), skipped", name, error.strerror or error)
+        return
+    html = decode(data, name)
+    if html is None:
+        return
+    if is_europresse(html):
+        yield from read_europresse(file, html)
+    else:
+        page = read_web_page(file, root, html)
+        if page is not None:
+            yield page
+
+
+def file_documents(file: Path, root: Path, columns: Columns | None = None, *,
+                   markup: bool = True) -> Iterator[Document]:
+    """The documents of one corpus file, read the way its suffix says (`markup=False`
+    skips web pages and exports, whose extraction is the slow part of reading)."""
+    suffix = file.suffix.lower()
+    if suffix in JSONL_SUFFIXES:
+        yield from read_jsonl_file(file)
+    elif suffix in TABLE_SUFFIXES:
+        from entity_graph.pipeline.formats.delimited import read_delimited_file
+
+        yield from read_delimited_file(file, columns)
+    elif suffix in HTML_SUFFIXES:
+        if markup:
+            yield from _html_documents(file, root)
+    else:
+        document = read_text_file(file, root)
+        if document:
+            yield document
+
+
+def text_key(text: str) -> str:
+    return hashlib.sha1(" ".join(text.split()).casefold().encode("utf-8")).hexdigest()
+
+
+def read_documents(paths: Iterable[str | Path], columns: Columns | None = None, *,
+                   markup: bool = True) -> Iterator[Document]:
+    """Yield every readable document under `paths`, with unique ids; CSV/TSV columns as
+    `columns` says (or found from the header). An article of a Europresse export whose
+    text an earlier one already had (overlapping exports) is counted once.
 
     Raises `InputError` up front if a path does not exist; any other problem is a
     warning and the document is skipped.
     """
     seen: dict[str, int] = {}
+    exported: dict[str, str] = {}
     for file, root in corpus_files(paths):
-        if file.suffix.lower() in JSONL_SUFFIXES:
-            documents: Iterable[Document] = read_jsonl_file(file)
-        else:
-            document = read_text_file(file, root)
-            documents = [document] if document else []
-        for document in documents:
+        for document in file_documents(file, root, columns, markup=markup):
+            if document.format == "europresse":
+                key = text_key(document.text)
+                if key in exported:
+                    log.info("%s: same text as %s, counted once", document.path,
+                             exported[key])
+                    continue
+                exported[key] = document.path
             if document.id in seen:
                 # The first free "id#n": a renamed id never takes one the corpus uses,
                 # and one the corpus uses later is renamed in its turn.
@@ -268,6 +347,6 @@ def read_documents(paths: Iterable[str | Path]) -> Iterator[Document]:
                 new_id = f"{document.id}#{number}"
                 log.warning("%s: duplicate document id %r, renamed %r",
                             document.path, document.id, new_id)
-                document = Document(**{**document.__dict__, "id": new_id})
+                document = replace(document, id=new_id)
             seen[document.id] = seen.get(document.id, 1)
             yield document

@@ -9,6 +9,7 @@ same outputs, whether the cache was cold, warm, or left by an interrupted run.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import math
 import time
@@ -35,6 +36,7 @@ from entity_graph.pipeline.engines import (
 )
 from entity_graph.pipeline.errors import CacheError, OutputError, SettingsError
 from entity_graph.pipeline.extraction.records import DocRecord, to_record
+from entity_graph.pipeline.formats.delimited import Columns
 from entity_graph.pipeline.lock import output_lock
 from entity_graph.pipeline.merging.entities import EntityTable, build_entities
 from entity_graph.pipeline.outputs import write_outputs
@@ -68,10 +70,15 @@ def _warnings_off() -> Iterator[None]:
         log.disabled = saved
 
 
-def index_corpus(paths: list[Path], fingerprint: str) -> list[Indexed]:
-    """Read the corpus once: every document's metadata and the cache key of its text."""
-    return [Indexed(replace(document, text=""), document_key(document.text, fingerprint))
-            for document in read_documents(paths)]
+def index_corpus(paths: list[Path], fingerprint: str, columns: Columns | None = None,
+                 ) -> list[Indexed]:
+    """Read the corpus once: every document's metadata and the cache key of its text.
+    Texts are dropped (they stay in their files) but for those extracted from web pages
+    and exports, which no file holds and whose extraction is slow: those are kept for the
+    NLP and for `documents.csv`."""
+    return [Indexed(document if document.extracted else replace(document, text=""),
+                    document_key(document.text, fingerprint))
+            for document in read_documents(paths, columns)]
 
 
 def records_of(index: list[Indexed], cache: MentionCache) -> Iterator[DocRecord]:
@@ -100,8 +107,10 @@ def extract_missing(paths: list[Path], index: list[Indexed], cache: MentionCache
 
     def texts() -> Iterator[tuple[str, str]]:
         sent: set[str] = set()
+        kept = (item.document for item in index if item.document.extracted)
         with _warnings_off():
-            for document in read_documents(paths):
+            for document in itertools.chain(
+                    kept, read_documents(paths, settings.columns, markup=False)):
                 key = document_key(document.text, fingerprint)
                 if key in missing and key not in sent:
                     sent.add(key)
@@ -217,7 +226,7 @@ def _run(paths: list[Path], cache: MentionCache, spec: ModelSpec, key_prefix: st
         timings[name] = time.perf_counter() - begun
 
     with stage("read"):
-        index = index_corpus(paths, key_prefix)
+        index = index_corpus(paths, key_prefix, settings.columns)
     with stage("extract"):
         extracted = extract_missing(paths, index, cache, spec, key_prefix, settings, nlp=nlp)
         if out_dir and settings.cache:

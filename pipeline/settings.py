@@ -20,6 +20,7 @@ from typing import Literal, get_args
 
 from entity_graph.graph.cooccurrence import WEIGHTS, Weight, Window, parse_window
 from entity_graph.pipeline.errors import SettingsError
+from entity_graph.pipeline.formats.delimited import Columns
 
 DEFAULT_MODEL = "fr_core_news_sm"
 ENTITY_TYPES = ("PER", "ORG", "LOC", "MISC")
@@ -30,6 +31,12 @@ Engine = Literal["local", "dask"]
 class Settings:
     """Everything a build can be told, in one place. See the README's option table."""
 
+    # Reading: which columns of CSV/TSV files hold what (None: found from the header).
+    text_column: str | None = None
+    id_column: str | None = None
+    date_column: str | None = None
+    title_column: str | None = None
+    source_column: str | None = None
     # Extraction: what decides the mentions (and the cache key).
     model: str = DEFAULT_MODEL
     types: tuple[str, ...] = ("PER", "ORG", "LOC")
@@ -53,6 +60,12 @@ class Settings:
     # Outputs.
     html_max_nodes: int = 2000
     progress: bool = True
+
+    @property
+    def columns(self) -> Columns:
+        """The CSV/TSV column names, as the reader takes them."""
+        return Columns(text=self.text_column, id=self.id_column, date=self.date_column,
+                       title=self.title_column, source=self.source_column)
 
     def __post_init__(self) -> None:
         for check in (_check_extraction, _check_running, _check_graph, _check_outputs):

@@ -37,7 +37,7 @@ def test_heaviest_edge_is_musk_china(seed_build):
 def test_all_outputs_are_written(seed_build):
     assert sorted(path.name for path in seed_build.outputs.values()) == sorted([
         "graph.html", "graph.graphml", "graph.gexf", "graph.json", "entities.csv",
-        "edges.csv", "evidence.csv", "mentions.csv", "aliases.csv"])
+        "edges.csv", "evidence.csv", "mentions.csv", "aliases.csv", "documents.csv"])
     leftovers = [p for p in seed_build.outputs["graph.html"].parent.iterdir()
                  if p.name.endswith(".tmp")]
     assert not leftovers
