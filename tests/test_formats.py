@@ -148,3 +148,23 @@ def test_every_format_builds_end_to_end_and_offsets_find_the_mentions(tmp_path, 
         assert text[int(m["start"]):int(m["end"])] == m["text"], m
     labels = set(result.graph.nodes[n]["label"] for n in result.graph)
     assert {"Benoît Payan", "Guillaume Faury", "Christine Lagarde"} <= labels
+
+
+def test_hostile_pages_and_tables_are_warnings(tmp_path, caplog):
+    (tmp_path / "deep.html").write_text(
+        "<html><body>" + "<div>" * 20000 + "Elon Musk à Paris." + "</div>" * 20000
+        + "</body></html>", encoding="utf-8")
+    (tmp_path / "deep-export.html").write_text(
+        '<html><body><article><div class="rdp__DocPublicationName">X</div>'
+        '<div class="DocText clearfix">' + "<div>" * 20000 + "<p>Elon Musk à Paris.</p>"
+        + "</div>" * 20000 + "</div></article></body></html>", encoding="utf-8")
+    (tmp_path / "nul.csv").write_bytes(b"text\n\x00\x00abc\n")
+    (tmp_path / "script.html").write_text(
+        "<html><body><article><h1>Titre</h1><p>Emmanuel Macron est à Berlin pour rencontrer "
+        "Olaf Scholz ce mardi matin avec ses ministres.</p><script>alert('x')</script><p>Il a "
+        "ensuite rejoint Munich pour un dîner avec les industriels de l'automobile.</p>"
+        "</article></body></html>", encoding="utf-8")
+    docs = documents(tmp_path, caplog)
+    assert [d.id for d in docs] == ["script.html"] and "alert" not in docs[0].text
+    assert "nul.csv: binary file, skipped" in caplog.text
+    assert "deep.html: no article text found in the page, skipped" in caplog.text
