@@ -19,7 +19,10 @@ EXACT_BETWEENNESS_UP_TO = 2000
 BETWEENNESS_SAMPLES = 500
 
 
-def to_igraph(graph: nx.Graph) -> tuple[igraph.Graph, list]:
+Converted = tuple[igraph.Graph, list]  # `to_igraph`'s result, which each measure may share
+
+
+def to_igraph(graph: nx.Graph) -> Converted:
     """The graph in igraph, with `weight` as edge weights; and the node of each vertex.
     Vertices and edges are in sorted order, so that results drawn with a seed do not
     depend on the order the graph was built in.
@@ -37,14 +40,14 @@ def to_igraph(graph: nx.Graph) -> tuple[igraph.Graph, list]:
     return converted, nodes
 
 
-def betweenness(graph: nx.Graph, *, seed: int = 42) -> dict:
+def betweenness(graph: nx.Graph, *, seed: int = 42, converted: Converted | None = None) -> dict:
     """Normalised betweenness over unweighted shortest paths (as networkx and Gephi
     define it); estimated from `BETWEENNESS_SAMPLES` random sources on large graphs.
 
     >>> betweenness(nx.path_graph(["a", "b", "c"]))
     {'a': 0.0, 'b': 1.0, 'c': 0.0}
     """
-    g, nodes = to_igraph(graph)
+    g, nodes = converted or to_igraph(graph)
     n = len(nodes)
     if n <= 2:
         return dict.fromkeys(nodes, 0.0)
@@ -60,7 +63,7 @@ def betweenness(graph: nx.Graph, *, seed: int = 42) -> dict:
     return {node: value * scale for node, value in zip(nodes, values, strict=True)}
 
 
-def communities(graph: nx.Graph, *, seed: int = 42) -> dict:
+def communities(graph: nx.Graph, *, seed: int = 42, converted: Converted | None = None) -> dict:
     """Louvain communities (weighted), numbered from 0 by decreasing size (ties:
     smallest member), so the same graph always gives the same numbers.
 
@@ -68,7 +71,7 @@ def communities(graph: nx.Graph, *, seed: int = 42) -> dict:
     >>> communities(g)
     {'a': 0, 'b': 0, 'c': 0, 'x': 1, 'y': 1}
     """
-    g, nodes = to_igraph(graph)
+    g, nodes = converted or to_igraph(graph)
     if not nodes:
         return {}
     weighted = any(w > 0 for w in g.es["weight"])
@@ -80,13 +83,13 @@ def communities(graph: nx.Graph, *, seed: int = 42) -> dict:
             for node in sorted(members, key=str)}
 
 
-def pagerank(graph: nx.Graph) -> dict:
+def pagerank(graph: nx.Graph, *, converted: Converted | None = None) -> dict:
     """Weighted PageRank (damping 0.85); uniform when no link has a positive weight.
 
     >>> {node: round(value, 3) for node, value in pagerank(nx.path_graph(3)).items()}
     {0: 0.257, 1: 0.486, 2: 0.257}
     """
-    g, nodes = to_igraph(graph)
+    g, nodes = converted or to_igraph(graph)
     weighted = g.ecount() > 0 and any(w > 0 for w in g.es["weight"])
     values = g.pagerank(weights="weight" if weighted else None, directed=False)
     return dict(zip(nodes, values, strict=True))
@@ -105,12 +108,13 @@ def annotate(graph: nx.Graph, *, seed: int = 42, layout: bool = True,
     """
     if graph.number_of_nodes() == 0:
         return graph
+    converted = to_igraph(graph)  # once for the three measures
     measures = {
         "degree": dict(graph.degree()),
         "weighted_degree": dict(graph.degree(weight="weight")),
-        "pagerank": pagerank(graph),
-        "betweenness": betweenness(graph, seed=seed),
-        "community": communities(graph, seed=seed),
+        "pagerank": pagerank(graph, converted=converted),
+        "betweenness": betweenness(graph, seed=seed, converted=converted),
+        "community": communities(graph, seed=seed, converted=converted),
     }
     for name, values in measures.items():
         for node, value in values.items():

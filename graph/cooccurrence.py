@@ -86,7 +86,9 @@ def parse_window(value: str | int) -> Window:
 
 
 @dataclass
-class _Pair:
+class PairCounts:
+    """One pair's windows, documents (by position), dates and example sentences."""
+
     count: int = 0
     documents: set[int] = field(default_factory=set)
     dates: set[str] = field(default_factory=set)
@@ -156,7 +158,8 @@ class Counts:
     occurrences: Counter[str] = field(default_factory=Counter)
     documents: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
     dates: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
-    pairs: dict[tuple[str, str], _Pair] = field(default_factory=lambda: defaultdict(_Pair))
+    pairs: dict[tuple[str, str], PairCounts] = field(
+        default_factory=lambda: defaultdict(PairCounts))
 
 
 def count_cooccurrences(records: Iterable[DocRecord], table: EntityTable, *,
@@ -217,10 +220,18 @@ def cooccurrence_graph(records: Iterable[DocRecord], table: EntityTable, *,
     'd1: Musk en Chine.'
     """
     window = parse_window(window)
+    counts = count_cooccurrences(records, table, window=window, evidence=evidence)
+    return graph_from_counts(counts, table, window=window, weight=weight,
+                             attachments=attachments)
+
+
+def graph_from_counts(counts: Counts, table: EntityTable, *, window: Window = "sentence",
+                      weight: str = "count", attachments: Attachments | None = None,
+                      ) -> nx.Graph:
+    """The entity graph of `counts` (see `cooccurrence_graph`): a build that only
+    changes the weight re-reads its counts and calls this."""
     if weight not in WEIGHTS:
         raise ValueError(f"unknown weight {weight!r}: use one of {', '.join(WEIGHTS)}")
-
-    counts = count_cooccurrences(records, table, window=window, evidence=evidence)
     occurrences, documents_of, dates_of = counts.occurrences, counts.documents, counts.dates
     attachments = attachments if attachments is not None else Attachments()
     dated = any(dates_of.values())

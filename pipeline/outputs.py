@@ -23,6 +23,8 @@ from entity_graph.graph.tables import (
     write_evidence_csv,
     write_mentions_csv,
 )
+from entity_graph.pipeline import derived
+from entity_graph.pipeline.derived import derived_path
 from entity_graph.pipeline.errors import OutputError
 from entity_graph.pipeline.processes import die_with_parent
 from entity_graph.pipeline.settings import Settings
@@ -32,6 +34,8 @@ if TYPE_CHECKING:
 
 OUTPUT_FILES = ("graph.html", "graph.graphml", "graph.gexf", "graph.json", "entities.csv",
                 "edges.csv", "evidence.csv", "mentions.csv", "aliases.csv", "documents.csv")
+# The tables that depend on the documents only, not on the graph settings.
+DOCUMENT_TABLES = ("aliases.csv", "mentions.csv", "documents.csv")
 # Graphs smaller than this are written in one process: forking costs more than it saves.
 FORK_OUTPUTS_FROM = 2000
 
@@ -50,6 +54,11 @@ def write_outputs(result: Result, out_dir: str | Path, settings: Settings | None
     staged = {name: out / f".{name}.new" for name in OUTPUT_FILES}
     graph, attachments = result.graph, result.attachments
     corpus = {"documents": result.documents, "words": result.words}
+    # The tables that depend only on the documents, written by an earlier build of the
+    # same documents with the same code, are kept: a re-run that only changes the graph
+    # does not rewrite them.
+    kept = {name for name in derived.load(derived_path(out, "outputs"), result.documents_key)
+            or [] if result.documents_key and outputs[name].is_file()}
     def write(name: str, writer: Callable[[Path], None]) -> None:
         try:
             writer(staged[name])
@@ -83,7 +92,7 @@ def write_outputs(result: Result, out_dir: str | Path, settings: Settings | None
             write("entities.csv", lambda path: write_entities_csv(graph, path))
             write("edges.csv", lambda path: write_edges_csv(graph, path))
             write("evidence.csv", lambda path: write_evidence_csv(graph, attachments, path))
-            if result.table is not None:
+            if result.table is not None and not set(DOCUMENT_TABLES) <= kept:
                 table = result.table
                 write("aliases.csv", lambda path: write_aliases_csv(table, path))
                 if result.records is not None:
@@ -97,6 +106,9 @@ def write_outputs(result: Result, out_dir: str | Path, settings: Settings | None
         written = [name for name in OUTPUT_FILES if staged[name].exists()]
         for name in written:
             os.replace(staged[name], outputs[name])
+        if result.documents_key:
+            derived.save(derived_path(out, "outputs"), result.documents_key,
+                         [name for name in DOCUMENT_TABLES if outputs[name].is_file()])
     except OSError as error:  # the forked writer's failure, or a rename
         raise OutputError(f"{error.filename or out}: cannot write "
                           f"({error.strerror or error})") from error
@@ -104,7 +116,7 @@ def write_outputs(result: Result, out_dir: str | Path, settings: Settings | None
         gc.unfreeze()
         for path in staged.values():
             path.unlink(missing_ok=True)
-    return {name: outputs[name] for name in written}
+    return {name: outputs[name] for name in OUTPUT_FILES if name in written or name in kept}
 
 
 def remove_leftovers(out: Path) -> list[Path]:

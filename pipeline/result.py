@@ -77,6 +77,9 @@ class Result:
     out_dir: Path | None = None
     timings: dict[str, float] = field(default_factory=dict)  # seconds per build stage
     index: list[Indexed] = field(default_factory=list)  # the corpus's documents, in order
+    # The hash of the documents and merging code (see `derived`): the tables that depend
+    # on nothing else are kept as they are when it has not changed ("" for never).
+    documents_key: str = ""
 
     def summary(self) -> str:
         """The one line printed at the end of a build."""

@@ -188,3 +188,41 @@ def test_fingerprint_hashes_every_module_of_the_extraction_folders(tmp_path):
     assert before != cache.fingerprint("fr_core_news_sm", ("PER",), None)
     rule.write_text("X = 2\n")
     assert cache.fingerprint("fr_core_news_sm", ("PER",), None, sources=sources) != before
+
+
+def test_a_graph_only_rerun_reuses_entities_counts_and_document_tables(tmp_path, nlp,
+                                                                        monkeypatch):
+    import entity_graph.pipeline.run as run
+
+    corpus = make_corpus(tmp_path / "c", 6)
+    settings = dict(nlp=nlp, curation="", progress=False)
+    build([corpus], tmp_path / "out", **settings, weight="npmi", top=8)
+    mentions_written = (tmp_path / "out" / "mentions.csv").stat().st_mtime_ns
+
+    def must_not_run(*args, **kwargs):
+        raise AssertionError("recomputed what was kept")
+
+    with monkeypatch.context() as patch:  # a new weight and pruning: nothing recomputed
+        patch.setattr(run, "build_entities", must_not_run)
+        patch.setattr(run, "count_cooccurrences", must_not_run)
+        build([corpus], tmp_path / "out", **settings)
+    assert (tmp_path / "out" / "mentions.csv").stat().st_mtime_ns == mentions_written
+    reused = outputs(tmp_path / "out")
+    build([corpus], tmp_path / "fresh", **settings)  # the same settings from scratch
+    assert outputs(tmp_path / "fresh") == reused
+    assert (tmp_path / "fresh" / "documents.csv").read_bytes() == \
+        (tmp_path / "out" / "documents.csv").read_bytes()
+
+    # A changed document, a new window, or a damaged file: computed again.
+    (corpus / "a000.txt").write_text("Emmanuel Macron a reçu Angela Merkel à Paris.",
+                                     encoding="utf-8")
+    counts = cache_path(tmp_path / "out").with_name(cache_path(tmp_path / "out").name
+                                                    + ".counts.json")
+    changed = build([corpus], tmp_path / "out", **settings)
+    assert "angela-merkel-per" in changed.graph
+    assert (tmp_path / "out" / "mentions.csv").stat().st_mtime_ns != mentions_written
+    counts.write_bytes(b"{damaged")
+    rebuilt = build([corpus], tmp_path / "out", **settings, window="document")
+    assert rebuilt.graph.graph["window"] == "document" and counts.read_bytes()[:1] == b"{"
+    assert main(["cache", "clear", "--out", str(tmp_path / "out")]) == 0
+    assert not counts.exists()

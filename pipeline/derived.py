@@ -1,0 +1,127 @@
+"""What a build derives from the cached extractions, kept for the next build: the entity
+table (merging) and the pair counts of a window. A build that changes only how the graph
+is weighted, pruned or drawn re-reads them instead of merging and counting again.
+
+Each is one JSON file next to the mention cache (so `entity-graph cache clear` removes
+it), holding the key it was made under: a hash of everything it depends on (the
+extraction fingerprint, each document's cache key and metadata, the code that made it,
+and for counts the window and evidence settings). A file with another key, unreadable or
+damaged, is simply recomputed: it is data (no pickle), never code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from entity_graph.graph.atomic import atomic_write
+from entity_graph.graph.cooccurrence import Counts, PairCounts
+from entity_graph.pipeline.cache import CACHE_NAME
+from entity_graph.pipeline.merging.entities import AliasOrigin, Entity, EntityTable
+
+log = logging.getLogger("entity_graph")
+
+_HERE = Path(__file__).parent
+MERGING_SOURCES = sorted((_HERE / "merging").rglob("*.py"))
+COUNTING_SOURCES = [_HERE.parent / "graph" / "cooccurrence.py"]
+TABLE_SOURCES = [_HERE.parent / "graph" / "tables.py"]  # the kept tables' writer
+
+
+def derived_path(out_dir: str | Path | None, name: str) -> Path:
+    """Where a build into `out_dir` keeps what it derived: beside the mention cache,
+    named after it, so that clearing the cache clears them too."""
+    return Path(out_dir or ".") / f"{CACHE_NAME}.{name}.json"
+
+
+def derived_key(*parts: object, sources: Iterable[Path] = ()) -> str:
+    """One hash of `parts` (strings, numbers, or iterables of them) and of the code in
+    `sources`.
+
+    >>> derived_key("a", ["b", "c"]) == derived_key("a", ["b", "c"]) != derived_key("a", ["b"])
+    True
+    """
+    digest = hashlib.sha256()
+    for part in parts:
+        items: Iterable[object] = part if isinstance(part, Iterable) and not isinstance(
+            part, str) else [part]
+        for item in items:
+            digest.update(str(item).encode("utf-8", "surrogatepass") + b"\0")
+        digest.update(b"\1")
+    for path in sources:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def load(path: Path, key: str) -> Any | None:
+    """The value stored at `path` under `key`, or None."""
+    try:
+        stored = orjson.loads(path.read_bytes())
+    except (OSError, orjson.JSONDecodeError):
+        return None
+    if not isinstance(stored, dict) or stored.get("key") != key:
+        return None
+    return stored.get("value")
+
+
+def save(path: Path, key: str, value: Any) -> None:
+    """Store `value` under `key`; a failure only costs the next build the recomputation."""
+    try:
+        with atomic_write(path, "wb", encoding=None) as file:
+            file.write(orjson.dumps({"key": key, "value": value}))
+    except OSError as error:
+        log.warning("%s: cannot keep it for the next build (%s)", path,
+                    error.strerror or error)
+
+
+def table_data(table: EntityTable) -> dict:
+    return {"entities": [[e.id, e.label, e.type, e.mentions, e.documents, e.aliases,
+                          e.type_votes] for e in table.entities.values()],
+            "key_to_id": table.key_to_id, "standalone": sorted(table.standalone),
+            "origins": [[o.entity_id, o.alias, o.mentions, o.steps] for o in table.origins]}
+
+
+def table_from(data: dict) -> EntityTable:
+    """The entity table `table_data` stored.
+
+    >>> table = EntityTable({"a-per": Entity("a-per", "A", "PER", 2, 1, ["A"], {"PER": 2})},
+    ...                     {"a": "a-per"}, {"a"}, [AliasOrigin("a-per", "A", 2, (("r", "B"),))])
+    >>> table_from(orjson.loads(orjson.dumps(table_data(table)))) == table
+    True
+    """
+    return EntityTable(
+        entities={row[0]: Entity(*row) for row in data["entities"]},
+        key_to_id=data["key_to_id"], standalone=set(data["standalone"]),
+        origins=[AliasOrigin(entity_id, alias, mentions, tuple(map(tuple, steps)))
+                 for entity_id, alias, mentions, steps in data["origins"]])
+
+
+def counts_data(counts: Counts) -> dict:
+    return {"contexts": counts.contexts, "occurrences": counts.occurrences,
+            "documents": {k: sorted(v) for k, v in counts.documents.items()},
+            "dates": {k: sorted(v) for k, v in counts.dates.items()},
+            "pairs": [[a, b, p.count, sorted(p.documents), sorted(p.dates), p.evidence]
+                      for (a, b), p in counts.pairs.items()]}
+
+
+def counts_from(data: dict) -> Counts:
+    """The counts `counts_data` stored.
+
+    >>> counts = Counts(contexts=3, occurrences=Counter({"a": 2, "b": 1}))
+    >>> counts.documents["a"].add(0); counts.dates["a"].add("2023")
+    >>> counts.pairs[("a", "b")] = PairCounts(1, {0}, {"2023"}, [("d", "2023", "A et B.")])
+    >>> counts_from(orjson.loads(orjson.dumps(counts_data(counts)))) == counts
+    True
+    """
+    return Counts(
+        contexts=data["contexts"], occurrences=Counter(data["occurrences"]),
+        documents=defaultdict(set, {k: set(v) for k, v in data["documents"].items()}),
+        dates=defaultdict(set, {k: set(v) for k, v in data["dates"].items()}),
+        pairs=defaultdict(PairCounts, {(a, b): PairCounts(count, set(docs), set(dates),
+                                                [tuple(e) for e in evidence])
+                                  for a, b, count, docs, dates, evidence in data["pairs"]}))
