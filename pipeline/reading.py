@@ -139,6 +139,16 @@ def decode(data: bytes, name: str) -> str | None:
         return data.decode("cp1252", errors="replace")
 
 
+def read_decoded(file: Path) -> str | None:
+    """A file's text (see `decode`), or None with a warning when it cannot be read."""
+    try:
+        data = file.read_bytes()
+    except OSError as error:
+        log.warning("%s: cannot read (%s), skipped", file, error.strerror or error)
+        return None
+    return decode(data, str(file))
+
+
 _DATE_SHAPE = re.compile(r"\A(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?\Z")
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -204,12 +214,7 @@ def _title(text: str) -> str | None:
 
 def read_text_file(file: Path, root: Path) -> Document | None:
     name = str(file)
-    try:
-        data = file.read_bytes()
-    except OSError as error:
-        log.warning("%s: cannot read (%s), skipped", name, error.strerror or error)
-        return None
-    raw = decode(data, name)
+    raw = read_decoded(file)
     if raw is None:
         return None
     date, offset = parse_date_header(raw)
@@ -231,12 +236,7 @@ def _optional_str(value: object) -> str | None:
 
 def read_jsonl_file(file: Path) -> Iterator[Document]:
     name = str(file)
-    try:
-        data = file.read_bytes()
-    except OSError as error:
-        log.warning("%s: cannot read (%s), skipped", name, error.strerror or error)
-        return
-    raw = decode(data, name)
+    raw = read_decoded(file)
     if raw is None:
         return
     # Lines end at "\n" only: `str.splitlines` also splits at U+2028, U+2029 and U+0085,
@@ -276,13 +276,7 @@ def _html_documents(file: Path, root: Path) -> Iterator[Document]:
     from entity_graph.pipeline.formats.europresse import is_europresse, read_europresse
     from entity_graph.pipeline.formats.web import read_web_page
 
-    name = str(file)
-    try:
-        data = file.read_bytes()
-    except OSError as error:
-        log.warning("%s: cannot read (%s), skipped", name, error.strerror or error)
-        return
-    html = decode(data, name)
+    html = read_decoded(file)
     if html is None:
         return
     if is_europresse(html):
