@@ -271,7 +271,7 @@ def _run(paths: list[Path], cache: MentionCache, spec: ModelSpec, key_prefix: st
         attachments = Attachments()
         graph = graph_from_counts(counts, table, window=settings.window,
                                   weight=settings.weight, attachments=attachments)
-        del counts
+        del counts  # the graph holds what it needs: free the counts before analytics
         graph, pruning = prune(graph, settings)
     with stage("analytics"):
         annotate(graph, seed=settings.seed, layout_core=settings.html_max_nodes)
