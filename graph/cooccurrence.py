@@ -228,8 +228,8 @@ def cooccurrence_graph(records: Iterable[DocRecord], table: EntityTable, *,
 def graph_from_counts(counts: Counts, table: EntityTable, *, window: Window = "sentence",
                       weight: str = "count", attachments: Attachments | None = None,
                       ) -> nx.Graph:
-    """The entity graph of `counts` (see `cooccurrence_graph`): a build that only
-    changes the weight re-reads its counts and calls this."""
+    """The entity graph of `counts` (see `cooccurrence_graph`): count once, then build
+    the graph under several weights."""
     if weight not in WEIGHTS:
         raise ValueError(f"unknown weight {weight!r}: use one of {', '.join(WEIGHTS)}")
     occurrences, documents_of, dates_of = counts.occurrences, counts.documents, counts.dates

@@ -1,19 +1,18 @@
 """What a build derives from the cached extractions, kept for the next build: the entity
-table (merging) and the pair counts of a window. A build that changes only how the graph
-is weighted, pruned or drawn re-reads them instead of merging and counting again.
+table (merging), and which document tables were written under which key. A build that
+changes only the graph settings re-reads the table instead of merging again.
 
 Each is one JSON file next to the mention cache (so `entity-graph cache clear` removes
 it), holding the key it was made under: a hash of everything it depends on (the
-extraction fingerprint, each document's cache key and metadata, the code that made it,
-and for counts the window and evidence settings). A file with another key, unreadable or
-damaged, is simply recomputed: it is data (no pickle), never code.
+extraction fingerprint, each document's cache key and metadata, the code that made it).
+A file with another key, unreadable or damaged, is simply recomputed: it is data (no
+pickle), never code.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-from collections import Counter, defaultdict
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -21,7 +20,6 @@ from typing import Any
 import orjson
 
 from entity_graph.graph.atomic import atomic_write
-from entity_graph.graph.cooccurrence import Counts, PairCounts
 from entity_graph.pipeline.cache import CACHE_NAME
 from entity_graph.pipeline.merging.entities import AliasOrigin, Entity, EntityTable
 
@@ -29,7 +27,6 @@ log = logging.getLogger("entity_graph")
 
 _HERE = Path(__file__).parent
 MERGING_SOURCES = sorted((_HERE / "merging").rglob("*.py"))
-COUNTING_SOURCES = [_HERE.parent / "graph" / "cooccurrence.py"]
 TABLE_SOURCES = [_HERE.parent / "graph" / "tables.py"]  # the kept tables' writer
 
 
@@ -99,29 +96,3 @@ def table_from(data: dict) -> EntityTable:
         key_to_id=data["key_to_id"], standalone=set(data["standalone"]),
         origins=[AliasOrigin(entity_id, alias, mentions, tuple(map(tuple, steps)))
                  for entity_id, alias, mentions, steps in data["origins"]])
-
-
-def counts_data(counts: Counts) -> dict:
-    return {"contexts": counts.contexts, "occurrences": counts.occurrences,
-            "documents": {k: sorted(v) for k, v in counts.documents.items()},
-            "dates": {k: sorted(v) for k, v in counts.dates.items()},
-            "pairs": [[a, b, p.count, sorted(p.documents), sorted(p.dates), p.evidence]
-                      for (a, b), p in counts.pairs.items()]}
-
-
-def counts_from(data: dict) -> Counts:
-    """The counts `counts_data` stored.
-
-    >>> counts = Counts(contexts=3, occurrences=Counter({"a": 2, "b": 1}))
-    >>> counts.documents["a"].add(0); counts.dates["a"].add("2023")
-    >>> counts.pairs[("a", "b")] = PairCounts(1, {0}, {"2023"}, [("d", "2023", "A et B.")])
-    >>> counts_from(orjson.loads(orjson.dumps(counts_data(counts)))) == counts
-    True
-    """
-    return Counts(
-        contexts=data["contexts"], occurrences=Counter(data["occurrences"]),
-        documents=defaultdict(set, {k: set(v) for k, v in data["documents"].items()}),
-        dates=defaultdict(set, {k: set(v) for k, v in data["dates"].items()}),
-        pairs=defaultdict(PairCounts, {(a, b): PairCounts(count, set(docs), set(dates),
-                                                [tuple(e) for e in evidence])
-                                  for a, b, count, docs, dates, evidence in data["pairs"]}))

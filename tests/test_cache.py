@@ -190,8 +190,8 @@ def test_fingerprint_hashes_every_module_of_the_extraction_folders(tmp_path):
     assert cache.fingerprint("fr_core_news_sm", ("PER",), None, sources=sources) != before
 
 
-def test_a_graph_only_rerun_reuses_entities_counts_and_document_tables(tmp_path, nlp,
-                                                                        monkeypatch):
+def test_a_graph_only_rerun_reuses_the_entity_table_and_document_tables(tmp_path, nlp,
+                                                                       monkeypatch):
     import entity_graph.pipeline.run as run
 
     corpus = make_corpus(tmp_path / "c", 6)
@@ -200,29 +200,28 @@ def test_a_graph_only_rerun_reuses_entities_counts_and_document_tables(tmp_path,
     mentions_written = (tmp_path / "out" / "mentions.csv").stat().st_mtime_ns
 
     def must_not_run(*args, **kwargs):
-        raise AssertionError("recomputed what was kept")
+        raise AssertionError("merged again")
 
-    with monkeypatch.context() as patch:  # a new weight and pruning: nothing recomputed
+    with monkeypatch.context() as patch:  # a new weight, window and pruning: no merging
         patch.setattr(run, "build_entities", must_not_run)
-        patch.setattr(run, "count_cooccurrences", must_not_run)
-        build([corpus], tmp_path / "out", **settings)
+        build([corpus], tmp_path / "out", **settings, window="paragraph")
     assert (tmp_path / "out" / "mentions.csv").stat().st_mtime_ns == mentions_written
     reused = outputs(tmp_path / "out")
-    build([corpus], tmp_path / "fresh", **settings)  # the same settings from scratch
+    build([corpus], tmp_path / "fresh", **settings, window="paragraph")  # from scratch
     assert outputs(tmp_path / "fresh") == reused
     assert (tmp_path / "fresh" / "documents.csv").read_bytes() == \
         (tmp_path / "out" / "documents.csv").read_bytes()
 
-    # A changed document, a new window, or a damaged file: computed again.
+    # A changed document, or a damaged file: merged again.
+    entities = tmp_path / "out" / (cache_path(tmp_path / "out").name + ".entities.json")
     (corpus / "a000.txt").write_text("Emmanuel Macron a reçu Angela Merkel à Paris.",
                                      encoding="utf-8")
-    counts = cache_path(tmp_path / "out").with_name(cache_path(tmp_path / "out").name
-                                                    + ".counts.json")
     changed = build([corpus], tmp_path / "out", **settings)
     assert "angela-merkel-per" in changed.graph
     assert (tmp_path / "out" / "mentions.csv").stat().st_mtime_ns != mentions_written
-    counts.write_bytes(b"{damaged")
-    rebuilt = build([corpus], tmp_path / "out", **settings, window="document")
-    assert rebuilt.graph.graph["window"] == "document" and counts.read_bytes()[:1] == b"{"
+    entities.write_bytes(b"{damaged")
+    rebuilt = build([corpus], tmp_path / "out", **settings)
+    assert rebuilt.graph.number_of_nodes() == changed.graph.number_of_nodes()
+    assert entities.read_bytes()[:1] == b"{" and b"damaged" not in entities.read_bytes()
     assert main(["cache", "clear", "--out", str(tmp_path / "out")]) == 0
-    assert not counts.exists()
+    assert not entities.exists()
