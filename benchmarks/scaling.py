@@ -23,7 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from speed import peak_rss_mb
+from speed import peak_rss_mb, prepare_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data"
@@ -42,28 +42,12 @@ def renamed(text: str, copy: int) -> str:
     return _NAME.sub(lambda m: m.group(0) + ending, text) if ending else text
 
 
-def scaled_corpus(files: list[Path], scale: int, folder: Path) -> Path:
-    """`scale` copies of every document of `files`, in one JSONL file."""
-    target = folder / f"corpus-{scale}x.jsonl"
-    with target.open("w", encoding="utf-8") as out:
-        for copy in range(scale):
-            for file in files:
-                for line in file.open(encoding="utf-8"):
-                    if line.strip():
-                        row = json.loads(line)
-                        out.write(json.dumps({"id": f"{row.get('id', '')}~{copy}",
-                                              "date": row.get("date"),
-                                              "text": renamed(row["text"], copy)},
-                                             ensure_ascii=False) + "\n")
-    return target
-
-
-def measure(corpus: Path, out: Path, workers: int) -> dict:
+def measure(corpus: list[Path], out: Path, workers: int) -> dict:
     """One cold build, in this process."""
     from entity_graph.pipeline.run import build
 
     started = time.perf_counter()
-    result = build([corpus], out, workers=workers, progress=False)
+    result = build(corpus, out, workers=workers, progress=False)
     seconds = time.perf_counter() - started
     return {"words": result.words, "seconds": seconds, "rss_mb": max(peak_rss_mb()),
             "entities": result.graph.number_of_nodes(), "links": result.graph.number_of_edges(),
@@ -75,7 +59,7 @@ def main() -> None:
     parser.add_argument("files", nargs="*", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--scales", type=int, nargs="+", default=[1, 2, 4])
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)  # internal
+    parser.add_argument("--measure", type=Path, nargs="+", help=argparse.SUPPRESS)  # internal
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
@@ -86,9 +70,9 @@ def main() -> None:
     rows = []
     with tempfile.TemporaryDirectory() as folder:
         for scale in args.scales:
-            corpus = scaled_corpus(args.files, scale, Path(folder))
+            corpus = prepare_corpus(args.files, scale, Path(folder), change=renamed)
             done = subprocess.run(
-                [sys.executable, __file__, "--measure", str(corpus), "--out",
+                [sys.executable, __file__, "--measure", *map(str, corpus), "--out",
                  str(Path(folder) / f"out-{scale}"), "--workers", str(args.workers)],
                 capture_output=True, text=True, check=False)
             if done.returncode != 0:

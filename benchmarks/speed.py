@@ -29,6 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,12 +44,15 @@ def peak_rss_mb() -> tuple[float, float]:
     return own, children
 
 
-def prepare_corpus(files: list[Path], repeat: int, folder: Path) -> list[Path]:
-    """The corpus files, or `repeat` copies of every document in one JSONL file. Copies
-    differ by trailing spaces so that the cache cannot recognise them."""
+def prepare_corpus(files: list[Path], repeat: int, folder: Path,
+                   change: Callable[[str, int], str] = lambda text, copy: text + " " * copy,
+                   ) -> list[Path]:
+    """The corpus files, or `repeat` copies of every document in one JSONL file, copy k
+    with the id "ID~k" and the text `change(text, k)`: by default trailing spaces, so
+    that the cache cannot recognise the copies."""
     if repeat == 1:
         return files
-    target = folder / "corpus.jsonl"
+    target = folder / f"corpus-{repeat}x.jsonl"
     with target.open("w", encoding="utf-8") as out:
         for copy in range(repeat):
             for file in files:
@@ -56,7 +60,7 @@ def prepare_corpus(files: list[Path], repeat: int, folder: Path) -> list[Path]:
                     if line.strip():
                         row = json.loads(line)
                         row["id"] = f"{row.get('id', '')}~{copy}"
-                        row["text"] = row["text"] + " " * copy
+                        row["text"] = change(row["text"], copy)
                         out.write(json.dumps(row, ensure_ascii=False) + "\n")
     return [target]
 
