@@ -163,11 +163,14 @@ class Counts:
 
 
 def count_cooccurrences(records: Iterable[DocRecord], table: EntityTable, *,
-                        window: Window = "sentence", evidence: int = 3) -> Counts:
+                        window: Window = "sentence", evidence: int = 3, start: int = 0,
+                        ) -> Counts:
     """Count entities and pairs of entities window by window, keeping up to `evidence`
-    distinct example sentences per pair (one pass over the records)."""
+    distinct example sentences per pair (one pass over the records). Documents are
+    numbered from `start`: counts of consecutive parts of a corpus merge
+    (`merge_counts`) into the counts of the whole."""
     counts = Counts()
-    for index, record in enumerate(records):
+    for index, record in enumerate(records, start=start):
         mentions = table.resolve(record.mentions)
         for entity_id, _ in mentions:
             counts.documents[entity_id].add(index)
@@ -190,6 +193,40 @@ def count_cooccurrences(records: Iterable[DocRecord], table: EntityTable, *,
                 if text and all(text != kept for _, _, kept in pair.evidence):
                     pair.evidence.append((record.id, record.date or "", text))
     return counts
+
+
+def merge_counts(first: Counts, second: Counts, *, evidence: int = 3) -> Counts:
+    """The counts of two consecutive parts of a corpus, `second` after `first`, as one
+    pass over both would give them (the evidence: the first `evidence` distinct
+    sentences, in corpus order). `first` is updated and returned.
+
+    >>> from collections import Counter
+    >>> a, b = Counts(1, Counter(x=1)), Counts(2, Counter(x=2, y=1))
+    >>> a.pairs[("x", "y")] = PairCounts(1, {0}, set(), [("d0", "", "S")])
+    >>> b.pairs[("x", "y")] = PairCounts(1, {1}, set(), [("d1", "", "S"), ("d1", "", "T")])
+    >>> merged = merge_counts(a, b)
+    >>> merged.contexts, merged.occurrences["x"], merged.pairs[("x", "y")].evidence
+    (3, 3, [('d0', '', 'S'), ('d1', '', 'T')])
+    """
+    first.contexts += second.contexts
+    first.occurrences.update(second.occurrences)
+    for entity, documents in second.documents.items():
+        first.documents[entity] |= documents
+    for entity, dates in second.dates.items():
+        first.dates[entity] |= dates
+    for key, pair in second.pairs.items():
+        kept = first.pairs[key]
+        kept.count += pair.count
+        kept.documents |= pair.documents
+        kept.dates |= pair.dates
+        texts = {text for _, _, text in kept.evidence}
+        for example in pair.evidence:
+            if len(kept.evidence) >= evidence:
+                break
+            if example[2] not in texts:
+                kept.evidence.append(example)
+                texts.add(example[2])
+    return first
 
 
 def cooccurrence_graph(records: Iterable[DocRecord], table: EntityTable, *,

@@ -1,4 +1,5 @@
-"""Where the NLP runs: in this process, in a pool of local processes, or on a Dask cluster.
+"""Where the NLP runs: in this process, in a pool of local processes, or on a Dask cluster
+(which can also count the pairs, `count_on_dask`).
 
 Every engine takes batches of (key, text) and gives back batches of (key, Extraction),
 in the order given, each batch whole. Each worker process loads the model once.
@@ -10,16 +11,22 @@ import os
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from entity_graph.graph.cooccurrence import Counts, Window, count_cooccurrences, merge_counts
 from entity_graph.pipeline.errors import MissingDependency
 from entity_graph.pipeline.extraction.records import Extraction, extract_texts
 from entity_graph.pipeline.processes import die_with_parent
 from entity_graph.pipeline.rules.curation import load_curation
 
 if TYPE_CHECKING:
+    from dask.distributed import Client
     from spacy.language import Language
+
+    from entity_graph.pipeline.extraction.records import DocRecord
+    from entity_graph.pipeline.merging.entities import EntityTable
 
 Batch = list[tuple[str, str]]
 Results = list[tuple[str, Extraction]]
@@ -98,11 +105,10 @@ def run_in_pool(spec: ModelSpec, batches: Iterable[Batch], workers: int) -> Iter
             raise
 
 
-def run_on_dask(spec: ModelSpec, batches: Iterable[Batch], scheduler: str | None,
-                workers: int) -> Iterator[Results]:
-    """Batches go to a Dask cluster (a LocalCluster of `workers` processes without a
-    `scheduler` address); each worker loads the model once and sends back compact
-    extractions."""
+@contextmanager
+def dask_client(scheduler: str | None, workers: int) -> Iterator[Client]:
+    """A client of the cluster at `scheduler`, or of a LocalCluster of `workers`
+    processes started for the build and stopped with it."""
     try:
         from dask.distributed import Client, LocalCluster
     except ImportError as error:
@@ -116,18 +122,51 @@ def run_on_dask(spec: ModelSpec, batches: Iterable[Batch], scheduler: str | None
                                dashboard_address=None)
         client = Client(cluster)
     try:
-        pending: deque = deque()
-        limit = 2 * max(len(client.scheduler_info()["workers"]), 1)
-        for batch in batches:
-            pending.append(client.submit(worker_extract, spec, batch, pure=False))
-            if len(pending) >= limit:
-                yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
+        yield client
     finally:
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+def run_on_dask(spec: ModelSpec, batches: Iterable[Batch], client: Client,
+                ) -> Iterator[Results]:
+    """Batches go to the cluster; each worker loads the model once and sends back
+    compact extractions."""
+    pending: deque = deque()
+    limit = 2 * max(len(client.scheduler_info()["workers"]), 1)
+    for batch in batches:
+        pending.append(client.submit(worker_extract, spec, batch, pure=False))
+        if len(pending) >= limit:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
+
+
+def count_on_dask(records: Iterable[DocRecord], table: EntityTable, client: Client, *,
+                  window: Window, evidence: int, batch_size: int = 200) -> Counts:
+    """`count_cooccurrences` on the cluster: each batch of records is counted by a
+    worker, the partial counts are merged there, pairwise, in corpus order (so that the
+    evidence kept is the same as counted here), and only the merged counts come back."""
+    shared = client.scatter(table, broadcast=True)
+    partials = []
+    start = 0
+    batch: list[DocRecord] = []
+    for record in [*records, None]:
+        if record is not None:
+            batch.append(record)
+        if batch and (record is None or len(batch) >= batch_size):
+            partials.append(client.submit(count_cooccurrences, batch, shared, window=window,
+                                          evidence=evidence, start=start, pure=False))
+            start += len(batch)
+            batch = []
+    if not partials:
+        return Counts()
+    while len(partials) > 1:  # neighbours merged: the order of the corpus is kept
+        merged = [client.submit(merge_counts, a, b, evidence=evidence, pure=False)
+                  for a, b in zip(partials[::2], partials[1::2], strict=False)]
+        partials = merged + ([partials[-1]] if len(partials) % 2 else [])
+    return partials[0].result()
 
 
 def batched(items: Iterable[tuple[str, str]], size: int) -> Iterator[Batch]:

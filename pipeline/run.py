@@ -14,7 +14,7 @@ import logging
 import math
 import time
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import ExitStack, contextmanager, nullcontext
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,7 +23,7 @@ import networkx as nx
 from tqdm import tqdm
 
 from entity_graph.graph.analytics import annotate
-from entity_graph.graph.cooccurrence import Attachments, cooccurrence_graph
+from entity_graph.graph.cooccurrence import Attachments, count_cooccurrences, graph_from_counts
 from entity_graph.graph.pruning import backbone, drop_weak_links, keep_mentioned, top_entities
 from entity_graph.pipeline import derived
 from entity_graph.pipeline.cache import CACHE_NAME, MentionCache, document_key, fingerprint
@@ -32,6 +32,8 @@ from entity_graph.pipeline.engines import (
     ModelSpec,
     available_cores,
     batched,
+    count_on_dask,
+    dask_client,
     run_in_pool,
     run_in_process,
     run_on_dask,
@@ -48,6 +50,7 @@ from entity_graph.pipeline.rules.curation import find_curation, load_curation
 from entity_graph.pipeline.settings import SETTING_NAMES, Settings
 
 if TYPE_CHECKING:
+    from dask.distributed import Client
     from spacy.language import Language
 
 log = logging.getLogger("entity_graph")
@@ -95,10 +98,10 @@ def records_of(index: list[Indexed], cache: MentionCache) -> Iterator[DocRecord]
 
 def extract_missing(paths: list[Path], index: list[Indexed], cache: MentionCache,
                     spec: ModelSpec, fingerprint: str, settings: Settings, *,
-                    nlp: Language | None = None) -> int:
+                    nlp: Language | None = None, client: Client | None = None) -> int:
     """Run the NLP on every document whose key is not in the cache, storing the results
     batch by batch; return how many documents of the corpus that concerned (a text met
-    twice is extracted once)."""
+    twice is extracted once). With a Dask `client`, the NLP runs on its cluster."""
     missing = cache.missing(item.key for item in index)
     if not missing:
         return 0
@@ -121,8 +124,8 @@ def extract_missing(paths: list[Path], index: list[Indexed], cache: MentionCache
     batches = batched(texts(), settings.batch_size)
     workers = min(settings.workers or available_cores(),
                   math.ceil(len(missing) / settings.batch_size))
-    if settings.engine == "dask":
-        results = run_on_dask(spec, batches, settings.scheduler, workers=max(workers, 1))
+    if client is not None:
+        results = run_on_dask(spec, batches, client)
     elif nlp is not None or workers <= 1:
         results = run_in_process(nlp or spec.load(), batches, settings.batch_size)
     else:
@@ -229,10 +232,43 @@ def _run(paths: list[Path], cache: MentionCache, spec: ModelSpec, key_prefix: st
 
     with stage("read"):
         index = index_corpus(paths, key_prefix, settings.columns)
-    with stage("extract"):
-        extracted = extract_missing(paths, index, cache, spec, key_prefix, settings, nlp=nlp)
-        if out_dir and settings.cache:
-            cache.keep_only(item.key for item in index)
+    # With the Dask engine, one cluster for the build: the NLP, then the pair counting.
+    with ExitStack() as cluster:
+        client = cluster.enter_context(dask_client(
+            settings.scheduler, settings.workers or available_cores())) \
+            if settings.engine == "dask" else None
+        with stage("extract"):
+            extracted = extract_missing(paths, index, cache, spec, key_prefix, settings,
+                                        nlp=nlp, client=client)
+            if out_dir and settings.cache:
+                cache.keep_only(item.key for item in index)
+        keep = bool(out_dir and settings.cache)
+        documents_key = derived_key(
+            key_prefix, ((i.key, d.id, d.date, d.title, d.source, d.path, d.offset)
+                         for i in index for d in [i.document]),
+            sources=[*derived.MERGING_SOURCES, *derived.TABLE_SOURCES])
+        table, words, attachments, graph, pruning = _entities_and_graph(
+            index, cache, settings, documents_key if keep else None,
+            derived_path(out_dir, "entities"), client, stage)
+    with stage("analytics"):
+        annotate(graph, seed=settings.seed, layout_core=settings.html_max_nodes)
+    result = _result(graph, attachments, table, index, words=words, extracted=extracted,
+                     pruning=pruning, records=lambda: records_of(index, cache), out_dir=out_dir)
+    result.documents_key = documents_key if keep else ""
+    result.timings = timings
+    if out_dir:
+        with stage("outputs"):
+            result.outputs = write_outputs(result, out_dir, settings)
+    return result
+
+
+def _entities_and_graph(index: list[Indexed], cache: MentionCache, settings: Settings,
+                        documents_key: str | None, kept_table: Path, client: Client | None,
+                        stage: Callable[[str], Any],
+                        ) -> tuple[EntityTable, int, Attachments, nx.Graph, list[str]]:
+    """The entities and graph stages: the entity table (kept in `kept_table` under
+    `documents_key`, when given, for the next build), the words counted, and the pruned
+    graph with its attachments (pairs counted on the Dask cluster of `client`, if any)."""
     words = [0]
 
     def counted(records: Iterator[DocRecord]) -> Iterator[DocRecord]:
@@ -244,35 +280,28 @@ def _run(paths: list[Path], cache: MentionCache, spec: ModelSpec, key_prefix: st
     # it spares a re-run that changes how the graph is counted, weighted, pruned or drawn
     # the merging. (Pair counts kept as JSON took as long to read back as to count again,
     # 0.8 s against 0.8 s on the dev corpus: they are counted each time.)
-    keep = bool(out_dir and settings.cache)
-    documents_key = derived_key(key_prefix, ((i.key, d.id, d.date, d.title, d.source, d.path,
-                                              d.offset) for i in index for d in [i.document]),
-                                sources=[*derived.MERGING_SOURCES, *derived.TABLE_SOURCES])
     with stage("entities"):
-        stored = derived.load(derived_path(out_dir, "entities"), documents_key) if keep else None
+        stored = derived.load(kept_table, documents_key) if documents_key else None
         if stored is not None:
             table, words[0] = derived.table_from(stored["table"]), stored["words"]
         else:
             table = build_entities(counted(records_of(index, cache)))
-            if keep:
-                derived.save(derived_path(out_dir, "entities"), documents_key,
+            if documents_key:
+                derived.save(kept_table, documents_key,
                              {"table": derived.table_data(table), "words": words[0]})
     with stage("graph"):
         attachments = Attachments()
-        graph = cooccurrence_graph(records_of(index, cache), table, window=settings.window,
-                                   weight=settings.weight, evidence=settings.evidence,
-                                   attachments=attachments)
+        if client is not None:
+            counts = count_on_dask(records_of(index, cache), table, client,
+                                   window=settings.window, evidence=settings.evidence,
+                                   batch_size=settings.batch_size)
+        else:
+            counts = count_cooccurrences(records_of(index, cache), table,
+                                         window=settings.window, evidence=settings.evidence)
+        graph = graph_from_counts(counts, table, window=settings.window,
+                                  weight=settings.weight, attachments=attachments)
         graph, pruning = prune(graph, settings)
-    with stage("analytics"):
-        annotate(graph, seed=settings.seed, layout_core=settings.html_max_nodes)
-    result = _result(graph, attachments, table, index, words=words[0], extracted=extracted,
-                     pruning=pruning, records=lambda: records_of(index, cache), out_dir=out_dir)
-    result.documents_key = documents_key if keep else ""
-    result.timings = timings
-    if out_dir:
-        with stage("outputs"):
-            result.outputs = write_outputs(result, out_dir, settings)
-    return result
+    return table, words[0], attachments, graph, pruning
 
 
 def _result(graph: nx.Graph, attachments: Attachments, table: EntityTable,

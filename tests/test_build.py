@@ -186,3 +186,19 @@ def test_installed_as_one_namespace_nothing_generic_at_the_top(tmp_path):
                           text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["None", "None"]
+
+
+@pytest.mark.parametrize("window", ["sentence", "document", 5])
+def test_counts_of_parts_merge_into_the_counts_of_the_whole(seed_build, window):
+    """What the Dask engine relies on: counting consecutive parts and merging them gives
+    the same counts, evidence included, as counting everything at once."""
+    from entity_graph.graph.cooccurrence import count_cooccurrences, merge_counts
+
+    records = list(seed_build.records()) * 3  # repeated documents: evidence to deduplicate
+    whole = count_cooccurrences(records, seed_build.table, window=window, evidence=2)
+    parts = [count_cooccurrences(records[i:i + 1], seed_build.table, window=window,
+                                 evidence=2, start=i) for i in range(len(records))]
+    merged = parts[0]
+    for part in parts[1:]:
+        merged = merge_counts(merged, part, evidence=2)
+    assert merged == whole and len(whole.pairs) > 10
