@@ -2,9 +2,9 @@
 attribute, text that XML 1.0 can hold, and the visual attributes Gephi reads.
 
 GraphML and GEXF declare each attribute once, with a type, before the first node; a
-streaming writer therefore looks at the attributes first (`attribute_kinds`), then writes
-every node and link converting its values on the fly (`plain_value`), with no second copy
-of the graph.
+streaming writer therefore takes the attributes a column at a time (`columns`), finds
+each one's kind (`column_kinds`), then writes batches of nodes and links, converting the
+values on the way (`cells`).
 """
 
 from __future__ import annotations
@@ -119,15 +119,14 @@ def plain_value(value: object) -> int | float | str:
 _KINDS = {int: "long", bool: "long", float: "double", str: "string"}
 
 
-def attribute_kinds(items: Iterable[Mapping[str, object]]) -> dict[str, Kind]:
-    """Each attribute name met in `items` and the one kind that holds all its values
-    (an int among floats makes a double; anything among numbers, a string), in the order
-    first met.
+def column_kinds(table: Mapping[str, Sequence[object]]) -> dict[str, Kind]:
+    """The kind of each column of a table (see `columns`): the one kind that holds all
+    its values (an int among floats makes a double; anything among numbers, a string).
 
-    >>> attribute_kinds([{"a": 1, "b": "x"}, {"a": 2.5, "c": None}])
+    >>> column_kinds(columns([{"a": 1, "b": "x"}, {"a": 2.5, "c": None}]))
     {'a': 'double', 'b': 'string', 'c': 'string'}
     """
-    return {name: column_kind(values) for name, values in columns(list(items)).items()}
+    return {name: column_kind(values) for name, values in table.items()}
 
 
 def column_kind(values: Iterable[object]) -> Kind:

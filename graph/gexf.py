@@ -23,7 +23,7 @@ from entity_graph.graph.attributes import (
     Kind,
     batches,
     cells,
-    column_kind,
+    column_kinds,
     columns,
     corpus_description,
     node_visuals,
@@ -86,11 +86,11 @@ def write_gexf_to(graph: nx.Graph, file: IO[str], *,
     quoted = {node: xml_attribute(str(node)) for node, _ in nodes}
     visuals = node_visuals(graph)
     node_table = columns([d for _, d in nodes])
-    node_kinds = {name: column_kind(values) for name, values in node_table.items()
+    node_kinds = {name: kind for name, kind in column_kinds(node_table).items()
                   if name not in (*VIZ, "label")}
     edges = list(graph.edges(data=True))
     edge_table = columns([d for _, _, d in edges])
-    edge_kinds = {name: column_kind(values) for name, values in edge_table.items()
+    edge_kinds = {name: kind for name, kind in column_kinds(edge_table).items()
                   if name != "weight"}
     file.write(_HEADER)
     file.write(f"<meta><creator>entity-graph</creator>"

@@ -21,7 +21,7 @@ from entity_graph.graph.attributes import (
     Kind,
     batches,
     cells,
-    column_kind,
+    column_kinds,
     columns,
     corpus_description,
     node_visuals,
@@ -69,9 +69,8 @@ def write_graphml_to(graph: nx.Graph, file: IO[str]) -> None:
     visual_table = columns([visuals[node] for node in nodes])
     edges = list(graph.edges(data=True))
     edge_table = columns([d for _, _, d in edges])
-    node_kinds = {name: column_kind(values) for name, values in node_table.items()}
-    visual_kinds = {name: column_kind(values) for name, values in visual_table.items()}
-    edge_kinds = {name: column_kind(values) for name, values in edge_table.items()}
+    node_kinds, visual_kinds = column_kinds(node_table), column_kinds(visual_table)
+    edge_kinds = column_kinds(edge_table)
     node_ids = _key_ids(list({**node_kinds, **visual_kinds}), set(), "")
     edge_ids = _key_ids(list(edge_kinds), set(node_ids.values()), "edge_")
     file.write(_HEADER)

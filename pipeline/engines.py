@@ -7,6 +7,7 @@ in the order given, each batch whole. Each worker process loads the model once.
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections import deque
 from collections.abc import Iterable, Iterator
@@ -151,15 +152,11 @@ def count_on_dask(records: Iterable[DocRecord], table: EntityTable, client: Clie
     shared = client.scatter(table, broadcast=True)
     partials = []
     start = 0
-    batch: list[DocRecord] = []
-    for record in [*records, None]:
-        if record is not None:
-            batch.append(record)
-        if batch and (record is None or len(batch) >= batch_size):
-            partials.append(client.submit(count_cooccurrences, batch, shared, window=window,
-                                          evidence=evidence, start=start, pure=False))
-            start += len(batch)
-            batch = []
+    iterator = iter(records)
+    while batch := list(itertools.islice(iterator, batch_size)):  # records stream through
+        partials.append(client.submit(count_cooccurrences, batch, shared, window=window,
+                                      evidence=evidence, start=start, pure=False))
+        start += len(batch)
     if not partials:
         return Counts()
     while len(partials) > 1:  # neighbours merged: the order of the corpus is kept

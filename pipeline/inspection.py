@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from entity_graph.pipeline.formats.delimited import Columns
-from entity_graph.pipeline.reading import corpus_files, file_documents, text_key
+from entity_graph.pipeline.reading import corpus_files, earlier_copy, file_documents
 
 log = logging.getLogger("entity_graph")
 
@@ -61,18 +61,15 @@ def inspect_corpus(paths: Iterable[str | Path], columns: Columns | None = None,
     [(1, 4, '2023-06')]
     """
     reports = []
-    exported: set[str] = set()
+    exported: dict[str, str] = {}
     for file, root in corpus_files(paths):
         report = FileReport(str(file))
         dates = []
         with _counting_warnings() as counter:
             for document in file_documents(file, root, columns):
-                if document.format == "europresse":
-                    key = text_key(document.text)
-                    if key in exported:
-                        report.duplicates += 1
-                        continue
-                    exported.add(key)
+                if earlier_copy(document, exported):
+                    report.duplicates += 1
+                    continue
                 report.formats.add(document.format)
                 report.documents += 1
                 report.words += len(document.text.split())

@@ -57,8 +57,10 @@ def write_outputs(result: Result, out_dir: str | Path, settings: Settings | None
     # The tables that depend only on the documents, written by an earlier build of the
     # same documents with the same code, are kept: a re-run that only changes the graph
     # does not rewrite them.
-    kept = {name for name in derived.load(derived_path(out, "outputs"), result.documents_key)
-            or [] if result.documents_key and outputs[name].is_file()}
+    stored = (derived.load(derived_path(out, "outputs"), result.documents_key)
+              if result.documents_key else None)
+    kept = {name for name in DOCUMENT_TABLES
+            if isinstance(stored, list) and name in stored and outputs[name].is_file()}
     def write(name: str, writer: Callable[[Path], None]) -> None:
         try:
             writer(staged[name])

@@ -307,8 +307,17 @@ def file_documents(file: Path, root: Path, columns: Columns | None = None, *,
             yield document
 
 
-def text_key(text: str) -> str:
-    return hashlib.sha1(" ".join(text.split()).casefold().encode("utf-8")).hexdigest()
+def earlier_copy(document: Document, exported: dict[str, str]) -> str | None:
+    """For an article of a Europresse export, where an earlier one with the same text
+    (spaces and case aside) was read, as overlapping exports repeat articles; else None,
+    and the article is remembered in `exported`."""
+    if document.format != "europresse":
+        return None
+    key = hashlib.sha1(" ".join(document.text.split()).casefold().encode("utf-8")).hexdigest()
+    if key in exported:
+        return exported[key]
+    exported[key] = document.path
+    return None
 
 
 def read_documents(paths: Iterable[str | Path], columns: Columns | None = None, *,
@@ -324,13 +333,10 @@ def read_documents(paths: Iterable[str | Path], columns: Columns | None = None, 
     exported: dict[str, str] = {}
     for file, root in corpus_files(paths):
         for document in file_documents(file, root, columns, markup=markup):
-            if document.format == "europresse":
-                key = text_key(document.text)
-                if key in exported:
-                    log.info("%s: same text as %s, counted once", document.path,
-                             exported[key])
-                    continue
-                exported[key] = document.path
+            earlier = earlier_copy(document, exported)
+            if earlier:
+                log.info("%s: same text as %s, counted once", document.path, earlier)
+                continue
             if document.id in seen:
                 # The first free "id#n": a renamed id never takes one the corpus uses,
                 # and one the corpus uses later is renamed in its turn.
