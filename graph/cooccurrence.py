@@ -11,7 +11,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import combinations
-from typing import TYPE_CHECKING, Literal, get_args
+from typing import TYPE_CHECKING, Literal, NamedTuple, get_args
 
 import networkx as nx
 
@@ -27,8 +27,23 @@ Weight = Literal["count", "documents", "pmi", "npmi", "jaccard"]
 WEIGHTS: tuple[str, ...] = get_args(Weight)
 
 Window = str | int  # "sentence", "paragraph", "document", or a number of tokens
-Evidence = tuple[str, str, str]  # document id, date ("" when undated), sentence
+# Document id, date ("" when undated), sentence, and the predicate that links the two
+# entities in it ("" when none was found, or relations were not extracted).
+Evidence = tuple[str, str, str, str]
 Spell = tuple[str, str]  # first and last day, ISO
+
+
+class Said(NamedTuple):
+    """What the corpus says links two entities: `source` -`predicate`-> `target`, or,
+    not `directed`, the two together (ids in `link` order)."""
+
+    source: str
+    predicate: str
+    target: str
+    directed: bool = True
+
+
+Stated = tuple[str, str, str, bool, int]  # a `Said`, and how many sentences say it
 
 
 def link(a: str, b: str) -> tuple[str, str]:
@@ -49,9 +64,14 @@ class Attachments:
 
     evidence: dict[tuple[str, str], list[Evidence]] = field(default_factory=dict)
     spells: dict[str | tuple[str, str], list[Spell]] = field(default_factory=dict)
+    # With relations: what links each pair, most said first (see `Said`, `Stated`).
+    relations: dict[tuple[str, str], list[Stated]] = field(default_factory=dict)
 
     def evidence_of(self, a: str, b: str) -> list[Evidence]:
         return self.evidence.get(link(a, b), [])
+
+    def relations_of(self, a: str, b: str) -> list[Stated]:
+        return self.relations.get(link(a, b), [])
 
     def spells_of(self, a: str, b: str | None = None) -> list[Spell]:
         """The spells of node `a`, or of the link between `a` and `b`."""
@@ -61,11 +81,11 @@ class Attachments:
 def format_evidence(evidence: Iterable[Evidence]) -> str:
     """Evidence as one readable string, one sentence a line.
 
-    >>> format_evidence([("a.txt", "2023-06", "Musk en Chine.")])
+    >>> format_evidence([("a.txt", "2023-06", "Musk en Chine.", "")])
     'a.txt (2023-06): Musk en Chine.'
     """
-    return "\n".join(f"{doc} ({date}): {text}" if date else f"{doc}: {text}"
-                     for doc, date, text in evidence)
+    return "\n".join(f"{e[0]} ({e[1]}): {e[2]}" if e[1] else f"{e[0]}: {e[2]}"
+                      for e in evidence)
 
 
 def parse_window(value: str | int) -> Window:
@@ -136,9 +156,15 @@ def _token_cooccurrences(mentions: list, tokens: int) -> tuple[Counter, Iterator
     return occurrences, pairs()
 
 
-def _evidence_text(record: DocRecord, sentences_a: set[int], sentences_b: set[int]) -> str:
-    """A sentence naming both entities, or else the two closest sentences naming each."""
+def _evidence_text(record: DocRecord, sentences_a: set[int], sentences_b: set[int],
+                   said: dict[int, str] | None = None) -> tuple[str, str]:
+    """A sentence naming both entities (one that says what links them, when `said`
+    gives the predicates said by sentence), or else the two closest sentences naming
+    each; and the predicate it says ("" for none)."""
     common = sentences_a & sentences_b
+    if said and common & said.keys():
+        number = min(common & said.keys())
+        return record.sentences.get(number, ""), said[number]
     if common:
         chosen = [min(common)]
     else:
@@ -146,7 +172,22 @@ def _evidence_text(record: DocRecord, sentences_a: set[int], sentences_b: set[in
                      key=lambda p: (abs(p[0] - p[1]), p))
         chosen = sorted((sa, sb))
     texts = [record.sentences[s] for s in chosen if s in record.sentences]
-    return " … ".join(texts) if len(texts) == len(chosen) else ""
+    return (" … ".join(texts) if len(texts) == len(chosen) else ""), ""
+
+
+def stated_relations(record: DocRecord, table: EntityTable) -> list[tuple[int, Said]]:
+    """The relations that the record's sentences state between two different entities
+    of `table`, each with its sentence number."""
+    found = []
+    for relation in record.relations:
+        a = table.entity_of(record.mentions[relation.subject])
+        b = table.entity_of(record.mentions[relation.object])
+        if a is None or b is None or a == b:
+            continue
+        if not relation.directed:
+            a, b = link(a, b)
+        found.append((relation.sentence, Said(a, relation.predicate, b, relation.directed)))
+    return found
 
 
 @dataclass
@@ -160,6 +201,9 @@ class Counts:
     dates: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     pairs: dict[tuple[str, str], PairCounts] = field(
         default_factory=lambda: defaultdict(PairCounts))
+    # Sentences saying each relation, by pair (`link`); empty without relations.
+    relations: dict[tuple[str, str], Counter[Said]] = field(
+        default_factory=lambda: defaultdict(Counter))
 
 
 def count_cooccurrences(records: Iterable[DocRecord], table: EntityTable, *,
@@ -182,6 +226,11 @@ def count_cooccurrences(records: Iterable[DocRecord], table: EntityTable, *,
         else:
             seen, found = _unit_cooccurrences(mentions, window)
         counts.occurrences.update(seen)
+        said: dict[tuple[str, str], dict[int, str]] = defaultdict(dict)
+        for sentence, relation in stated_relations(record, table):
+            key = link(relation.source, relation.target)
+            counts.relations[key][relation] += 1
+            said[key].setdefault(sentence, relation.predicate)
         for a, b, sentences_a, sentences_b in found:
             pair = counts.pairs[(a, b)]
             pair.count += 1
@@ -189,9 +238,10 @@ def count_cooccurrences(records: Iterable[DocRecord], table: EntityTable, *,
             if record.date:
                 pair.dates.add(record.date)
             if len(pair.evidence) < evidence:
-                text = _evidence_text(record, sentences_a, sentences_b)
-                if text and all(text != kept for _, _, kept in pair.evidence):
-                    pair.evidence.append((record.id, record.date or "", text))
+                text, predicate = _evidence_text(record, sentences_a, sentences_b,
+                                                 said.get((a, b)))
+                if text and all(text != kept[2] for kept in pair.evidence):
+                    pair.evidence.append((record.id, record.date or "", text, predicate))
     return counts
 
 
@@ -202,11 +252,12 @@ def merge_counts(first: Counts, second: Counts, *, evidence: int = 3) -> Counts:
 
     >>> from collections import Counter
     >>> a, b = Counts(1, Counter(x=1)), Counts(2, Counter(x=2, y=1))
-    >>> a.pairs[("x", "y")] = PairCounts(1, {0}, set(), [("d0", "", "S")])
-    >>> b.pairs[("x", "y")] = PairCounts(1, {1}, set(), [("d1", "", "S"), ("d1", "", "T")])
+    >>> a.pairs[("x", "y")] = PairCounts(1, {0}, set(), [("d0", "", "S", "")])
+    >>> b.pairs[("x", "y")] = PairCounts(1, {1}, set(), [("d1", "", "S", ""),
+    ...                                                  ("d1", "", "T", "voir")])
     >>> merged = merge_counts(a, b)
     >>> merged.contexts, merged.occurrences["x"], merged.pairs[("x", "y")].evidence
-    (3, 3, [('d0', '', 'S'), ('d1', '', 'T')])
+    (3, 3, [('d0', '', 'S', ''), ('d1', '', 'T', 'voir')])
     """
     first.contexts += second.contexts
     first.occurrences.update(second.occurrences)
@@ -214,12 +265,14 @@ def merge_counts(first: Counts, second: Counts, *, evidence: int = 3) -> Counts:
         first.documents[entity] |= documents
     for entity, dates in second.dates.items():
         first.dates[entity] |= dates
+    for key, said in second.relations.items():
+        first.relations[key].update(said)
     for key, pair in second.pairs.items():
         kept = first.pairs[key]
         kept.count += pair.count
         kept.documents |= pair.documents
         kept.dates |= pair.dates
-        texts = {text for _, _, text in kept.evidence}
+        texts = {example[2] for example in kept.evidence}
         for example in pair.evidence:
             if len(kept.evidence) >= evidence:
                 break
@@ -231,7 +284,8 @@ def merge_counts(first: Counts, second: Counts, *, evidence: int = 3) -> Counts:
 
 def cooccurrence_graph(records: Iterable[DocRecord], table: EntityTable, *,
                        window: Window = "sentence", weight: str = "count",
-                       evidence: int = 3, attachments: Attachments | None = None) -> nx.Graph:
+                       evidence: int = 3, attachments: Attachments | None = None,
+                       relations: bool = False) -> nx.Graph:
     """Build the entity graph: one node per entity, one edge per pair of entities that
     occur together in at least one window.
 
@@ -243,7 +297,8 @@ def cooccurrence_graph(records: Iterable[DocRecord], table: EntityTable, *,
     `jaccard` (over the documents naming each), `weight` (the measure named by `weight`;
     PMI and NPMI below 0 count as 0), `evidence` (up to `evidence` examples, one a line,
     see `format_evidence`), and dates as for nodes. Given `attachments`, it is filled with
-    the evidence as (document id, date, sentence) tuples and the timeline spells.
+    the evidence as (document id, date, sentence, predicate) tuples and the timeline
+    spells. With `relations`, see `graph_from_counts`.
 
     >>> from entity_graph.pipeline.merging.entities import build_entities
     >>> from entity_graph.pipeline.extraction.records import DocRecord, RecordMention as M
@@ -259,14 +314,16 @@ def cooccurrence_graph(records: Iterable[DocRecord], table: EntityTable, *,
     window = parse_window(window)
     counts = count_cooccurrences(records, table, window=window, evidence=evidence)
     return graph_from_counts(counts, table, window=window, weight=weight,
-                             attachments=attachments)
+                             attachments=attachments, relations=relations)
 
 
 def graph_from_counts(counts: Counts, table: EntityTable, *, window: Window = "sentence",
                       weight: str = "count", attachments: Attachments | None = None,
-                      ) -> nx.Graph:
+                      relations: bool = False) -> nx.Graph:
     """The entity graph of `counts` (see `cooccurrence_graph`): count once, then build
-    the graph under several weights."""
+    the graph under several weights. With `relations` (the records were extracted with
+    them), every link also gets `predicate`, `relations` and `relation_count` (see
+    `relation_attributes`)."""
     if weight not in WEIGHTS:
         raise ValueError(f"unknown weight {weight!r}: use one of {', '.join(WEIGHTS)}")
     occurrences, documents_of, dates_of = counts.occurrences, counts.documents, counts.dates
@@ -293,10 +350,41 @@ def graph_from_counts(counts: Counts, table: EntityTable, *, window: Window = "s
         graph.add_edge(a, b, **measures, weight=max(chosen, 0.0) if weight in ("pmi", "npmi")
                        else chosen, evidence=format_evidence(pair.evidence))
         attachments.evidence[link(a, b)] = pair.evidence
+        if relations:
+            stated = most_said(counts.relations.get((a, b), Counter()))
+            graph.edges[a, b].update(relation_attributes(stated, table))
+            if stated:
+                attachments.relations[(a, b)] = stated
         if dated:
             graph.edges[a, b].update(_seen(pair.dates))
             attachments.spells[link(a, b)] = spells(pair.dates)
     return graph
+
+
+def most_said(said: Counter[Said]) -> list[Stated]:
+    """The relations of one pair, most said first (then by predicate and direction).
+
+    >>> most_said(Counter({Said("a", "voir", "b"): 1, Said("b", "aider", "a"): 2}))
+    [('b', 'aider', 'a', True, 2), ('a', 'voir', 'b', True, 1)]
+    """
+    return [(*relation, count) for relation, count in
+            sorted(said.items(), key=lambda item: (-item[1], item[0].predicate, item[0]))]
+
+
+def relation_attributes(stated: list[Stated], table: EntityTable) -> dict[str, str | int]:
+    """A link's relations as plain attributes: `predicate`, the most said ("" for none);
+    `relations`, each one on a line as "Elon Musk → rencontrer → Qin Gang (2)" ("—"
+    for two entities that did something together); `relation_count`, the sentences
+    saying any."""
+    def label(node: str) -> str:
+        entity = table.entities.get(node)
+        return entity.label if entity is not None else node
+
+    lines = [f"{label(source)} → {predicate} → {label(target)} ({count})" if directed
+             else f"{label(source)} — {predicate} — {label(target)} ({count})"
+             for source, predicate, target, directed, count in stated]
+    return {"predicate": stated[0][1] if stated else "", "relations": "\n".join(lines),
+            "relation_count": sum(item[4] for item in stated)}
 
 
 def _seen(dates: set[str]) -> dict[str, str]:

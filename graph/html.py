@@ -14,6 +14,7 @@ vis-network build; the data is made here and the page comes from
 from __future__ import annotations
 
 import re
+from collections import Counter
 from datetime import UTC, datetime
 from functools import cache
 from importlib.resources import files
@@ -99,6 +100,9 @@ def edge_data(graph: nx.Graph, attachments: Attachments | None = None) -> list[d
     edges = []
     for index, (a, b, data) in enumerate(graph.edges(data=True)):
         weight = data.get("weight", 1)
+        stated = attachments.relations_of(a, b)
+        predicates = list(dict.fromkeys(predicate for _, predicate, *_ in stated))
+        said = f"\n{', '.join(predicates[:3])}" if predicates else ""
         edges.append({
             "id": index, "from": str(a), "to": str(b), "weight": weight,
             "count": data.get("count", weight), "documents": data.get("documents", 0),
@@ -106,8 +110,11 @@ def edge_data(graph: nx.Graph, attachments: Attachments | None = None) -> list[d
             "jaccard": data.get("jaccard", ""),
             "evidence": [list(e) for e in attachments.evidence_of(a, b)],
             "spells": _spells(attachments, a, b),
+            # With relations: (source id, predicate, target id, directed, sentences).
+            "relations": [list(item) for item in stated],
+            "predicates": predicates,
             "title": f"{graph.nodes[a].get('label', a)} — {graph.nodes[b].get('label', b)}: "
-                     f"{weight}",
+                     f"{weight}{said}",
         })
     return edges
 
@@ -153,6 +160,9 @@ def render_html(graph: nx.Graph, *, attachments: Attachments | None = None,
         "types": [{"type": t, "name": TYPE_NAMES.get(t, t), "colour": type_colour(t)}
                   for t in types],
         "communities": community_legend(nodes),
+        # Predicates by the links that have them, most first, for the relation filter.
+        "predicates": [[p, n] for p, n in Counter(
+            p for edge in edges for p in edge["predicates"]).most_common()],
         "summary": {
             **(corpus or {}),
             "entities_total": total_nodes, "edges_total": total_edges,

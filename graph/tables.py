@@ -27,9 +27,14 @@ ENTITY_COLUMNS = ["id", "label", "type", "mentions", "documents", "aliases", "de
 EDGE_COLUMNS = ["source", "target", "source_label", "target_label", "weight", "count",
                 "documents", "pmi", "npmi", "jaccard", "disparity", "first_seen", "last_seen",
                 "evidence"]
-EVIDENCE_COLUMNS = ["source", "target", "doc_id", "date", "sentence"]
+RELATION_ATTRIBUTES = ["predicate", "relation_count", "relations"]  # links, with relations
+EVIDENCE_COLUMNS = ["source", "target", "doc_id", "date", "sentence", "predicate"]
 MENTION_COLUMNS = ["doc_id", "date", "start", "end", "text", "label", "entity_id"]
 ALIAS_COLUMNS = ["entity_id", "label", "alias", "mentions", "rules", "via"]
+# One row per relation a sentence states (see `relation_rows`): the triples, by entity
+# id (the `id` of entities.csv), in the shape Neo4j's LOAD CSV takes.
+RELATION_COLUMNS = ["source", "predicate", "target", "source_label", "target_label",
+                    "directed", "negated", "doc_id", "date", "start", "end", "sentence"]
 DOCUMENT_COLUMNS = ["id", "date", "title", "source", "path", "words", "mentions",
                     "extracted_text"]
 
@@ -107,10 +112,14 @@ def _edges_by_weight(graph: nx.Graph) -> list[tuple]:
 
 
 def write_edges_csv(graph: nx.Graph, path: str | Path) -> None:
-    """One row per edge, heaviest first; `evidence` is one example a line."""
+    """One row per edge, heaviest first; `evidence` is one example a line; with
+    relations, `predicate`, `relation_count` and `relations` come before it."""
     labels = {node: label for node, label in graph.nodes(data="label", default=None)}
-    attributes = EDGE_COLUMNS[4:]
-    _write_lists(path, EDGE_COLUMNS, (
+    first: dict = next(iter(graph.edges(data=True)), (None, None, {}))[2]
+    columns = EDGE_COLUMNS[:-1] + [name for name in RELATION_ATTRIBUTES if name in first] \
+        + EDGE_COLUMNS[-1:]
+    attributes = columns[4:]
+    _write_lists(path, columns, (
         [a, b, labels[a] if labels[a] is not None else a,
          labels[b] if labels[b] is not None else b,
          *(data.get(name, "") for name in attributes)]
@@ -120,9 +129,9 @@ def write_edges_csv(graph: nx.Graph, path: str | Path) -> None:
 def write_evidence_csv(graph: nx.Graph, attachments: Attachments, path: str | Path) -> None:
     """One row per example sentence of each edge."""
     _write_lists(path, EVIDENCE_COLUMNS, (
-        (a, b, doc, date, sentence)
+        (a, b, *example)
         for a, b, _ in _edges_by_weight(graph)
-        for doc, date, sentence in attachments.evidence_of(a, b)
+        for example in attachments.evidence_of(a, b)
     ))
 
 
@@ -157,6 +166,36 @@ def mention_rows(records: Iterable[DocRecord], table: EntityTable) -> Iterator[d
             yield {"doc_id": record.id, "date": record.date or "",
                    "start": record.offset + m.start, "end": record.offset + m.end,
                    "text": m.text, "label": m.label, "entity_id": entity_id}
+
+
+def relation_rows(records: Iterable[DocRecord], table: EntityTable) -> Iterator[dict]:
+    """One row (RELATION_COLUMNS) per relation stated between two different entities,
+    in corpus order: the entity ids and labels, `directed` and `negated` as "true" or
+    "false" (two entities that did something together are not directed, and come in
+    id order), the document, and the sentence, with its character offsets into the
+    source (as for mentions, see `mention_rows`)."""
+    for record in records:
+        for relation in record.relations:
+            a = table.entity_of(record.mentions[relation.subject])
+            b = table.entity_of(record.mentions[relation.object])
+            if a is None or b is None or a == b:
+                continue
+            if not relation.directed and b < a:
+                a, b = b, a
+            yield {"source": a, "predicate": relation.predicate, "target": b,
+                   "source_label": table.entities[a].label,
+                   "target_label": table.entities[b].label,
+                   "directed": "true" if relation.directed else "false",
+                   "negated": "true" if relation.negated else "false",
+                   "doc_id": record.id, "date": record.date or "",
+                   "start": record.offset + relation.start, "end": record.offset + relation.end,
+                   "sentence": record.sentences.get(relation.sentence, "")}
+
+
+def write_relations_csv(records: Iterable[DocRecord], table: EntityTable,
+                        path: str | Path) -> None:
+    """One row per relation stated (see `relation_rows`)."""
+    _write_rows(path, RELATION_COLUMNS, relation_rows(records, table))
 
 
 def write_mentions_csv(records: Iterable[DocRecord], table: EntityTable,

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from entity_graph.pipeline.errors import CacheError, OutputError
 from entity_graph.pipeline.extraction.records import Extraction, RecordMention
+from entity_graph.pipeline.extraction.relations import SentenceRelation
 
 CACHE_NAME = ".entity-graph-cache.sqlite"
 # The folders whose code decides what a document's mentions are: every module in them,
@@ -47,13 +48,16 @@ def model_version(model: str) -> str:
 
 
 def fingerprint(model: str, types: Iterable[str], curation_file: str | Path | None, *,
-                sources: Iterable[Path] | None = None) -> str:
+                sources: Iterable[Path] | None = None, relations: bool = False) -> str:
     """Everything besides the text that an extraction depends on, as one hash: the model
-    and its version, spaCy's version, the types, the curation file, and the code of
-    `sources` (by default every module of the extraction folders)."""
+    and its version, spaCy's version, the types, the curation file, whether relations
+    are extracted, and the code of `sources` (by default every module of the extraction
+    folders)."""
     digest = hashlib.sha256()
     for part in (model, model_version(model), metadata.version("spacy"), ",".join(sorted(types))):
         digest.update(part.encode() + b"\0")
+    if relations:  # without, the keys of earlier builds stay valid
+        digest.update(b"relations\0")
     digest.update(Path(curation_file).read_bytes() if curation_file else b"")
     for path in source_files() if sources is None else sources:
         digest.update(f"{path.parent.name}/{path.name}".encode() + b"\0" + path.read_bytes())
@@ -70,7 +74,8 @@ def _encode(extraction: Extraction) -> bytes:
             "sentence_count": extraction.sentence_count,
             "paragraph_count": extraction.paragraph_count,
             "mentions": [list(m) for m in extraction.mentions],
-            "sentences": [[number, text] for number, text in extraction.sentences.items()]}
+            "sentences": [[number, text] for number, text in extraction.sentences.items()],
+            "relations": [list(r) for r in extraction.relations]}
     return zlib.compress(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode())
 
 
@@ -80,7 +85,8 @@ def _decode(blob: bytes) -> Extraction:
                       sentence_count=data["sentence_count"],
                       paragraph_count=data["paragraph_count"],
                       mentions=[RecordMention(*m) for m in data["mentions"]],
-                      sentences={number: text for number, text in data["sentences"]})
+                      sentences={number: text for number, text in data["sentences"]},
+                      relations=[SentenceRelation(*r) for r in data.get("relations", [])])
 
 
 class MentionCache:

@@ -88,6 +88,10 @@ def _add_build(commands: Commands) -> None:
                             "%(default)s)")
     graph.add_argument("--evidence", type=int, default=3, metavar="K",
                        help="example sentences kept per link (default: %(default)s)")
+    graph.add_argument("--relations", action="store_true",
+                       help="also say how linked entities are related, with the verb of "
+                            "the sentence (\"Musk -rencontrer-> Qin Gang\"): parses the "
+                            "sentences that name two entities; writes relations.csv")
     prune = build_cmd.add_argument_group("pruning (applied in this order)")
     prune.add_argument("--min-mentions", type=int, default=1, metavar="N",
                        help="drop entities mentioned fewer than N times")
@@ -257,7 +261,7 @@ def _build(args: argparse.Namespace) -> int:
                        workers=args.workers, engine=args.engine, scheduler=args.scheduler,
                        cache=not args.no_cache, batch_size=args.batch_size,
                        window=args.window, weight=args.weight, evidence=args.evidence,
-                       min_mentions=args.min_mentions, top=args.top,
+                       relations=args.relations, min_mentions=args.min_mentions, top=args.top,
                        min_weight=args.min_weight, backbone=args.backbone,
                        html_max_nodes=args.html_max_nodes,
                        progress=not args.quiet and sys.stderr.isatty())

@@ -41,6 +41,7 @@ class ModelSpec:
     types: tuple[str, ...]
     curation_file: str | None = None
     batch_size: int = 32
+    relations: bool = False
 
     def load(self) -> Language:
         from entity_graph.pipeline.extraction.model import (
@@ -48,7 +49,8 @@ class ModelSpec:
         )
 
         curation = load_curation(self.curation_file) if self.curation_file else None
-        return load_nlp(self.model, labels=self.types, curation=curation)
+        return load_nlp(self.model, labels=self.types, curation=curation,
+                        relations=self.relations)
 
 
 def available_cores() -> int:

@@ -22,6 +22,7 @@ from entity_graph.graph.tables import (
     write_entities_csv,
     write_evidence_csv,
     write_mentions_csv,
+    write_relations_csv,
 )
 from entity_graph.pipeline import derived
 from entity_graph.pipeline.derived import derived_path
@@ -33,9 +34,11 @@ if TYPE_CHECKING:
     from entity_graph.pipeline.result import Result
 
 OUTPUT_FILES = ("graph.html", "graph.graphml", "graph.gexf", "graph.json", "entities.csv",
-                "edges.csv", "evidence.csv", "mentions.csv", "aliases.csv", "documents.csv")
-# The tables that depend on the documents only, not on the graph settings.
-DOCUMENT_TABLES = ("aliases.csv", "mentions.csv", "documents.csv")
+                "edges.csv", "evidence.csv", "mentions.csv", "aliases.csv", "documents.csv",
+                "relations.csv")
+# The tables that depend on the documents only, not on the graph settings (relations.csv
+# only with relations).
+DOCUMENT_TABLES = ("aliases.csv", "mentions.csv", "documents.csv", "relations.csv")
 # Graphs smaller than this are written in one process: forking costs more than it saves.
 FORK_OUTPUTS_FROM = 2000
 
@@ -59,7 +62,9 @@ def write_outputs(result: Result, out_dir: str | Path, settings: Settings | None
     # does not rewrite them.
     stored = (derived.load(derived_path(out, "outputs"), result.documents_key)
               if result.documents_key else None)
-    kept = {name for name in DOCUMENT_TABLES
+    tables = [name for name in DOCUMENT_TABLES
+              if name != "relations.csv" or settings.relations]
+    kept = {name for name in tables
             if isinstance(stored, list) and name in stored and outputs[name].is_file()}
     def write(name: str, writer: Callable[[Path], None]) -> None:
         try:
@@ -94,7 +99,7 @@ def write_outputs(result: Result, out_dir: str | Path, settings: Settings | None
             write("entities.csv", lambda path: write_entities_csv(graph, path))
             write("edges.csv", lambda path: write_edges_csv(graph, path))
             write("evidence.csv", lambda path: write_evidence_csv(graph, attachments, path))
-            if result.table is not None and not set(DOCUMENT_TABLES) <= kept:
+            if result.table is not None and not set(tables) <= kept:
                 table = result.table
                 write("aliases.csv", lambda path: write_aliases_csv(table, path))
                 if result.records is not None:
@@ -105,12 +110,17 @@ def write_outputs(result: Result, out_dir: str | Path, settings: Settings | None
                                  if item.document.extracted}
                     write("documents.csv", lambda path: write_documents_csv(
                         records(), table, extracted, path))
+                    if settings.relations:
+                        write("relations.csv",
+                              lambda path: write_relations_csv(records(), table, path))
         written = [name for name in OUTPUT_FILES if staged[name].exists()]
         for name in written:
             os.replace(staged[name], outputs[name])
+        if not settings.relations:  # an earlier build's, which this graph no longer matches
+            outputs["relations.csv"].unlink(missing_ok=True)
         if result.documents_key:
             derived.save(derived_path(out, "outputs"), result.documents_key,
-                         [name for name in DOCUMENT_TABLES if outputs[name].is_file()])
+                         [name for name in tables if outputs[name].is_file()])
     except OSError as error:  # the forked writer's failure, or a rename
         raise OutputError(f"{error.filename or out}: cannot write "
                           f"({error.strerror or error})") from error

@@ -17,7 +17,13 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import networkx as nx
 
 from entity_graph.graph.cooccurrence import Attachments, format_evidence, link
-from entity_graph.graph.tables import MENTION_COLUMNS, mention_rows, raw_value
+from entity_graph.graph.tables import (
+    MENTION_COLUMNS,
+    RELATION_COLUMNS,
+    mention_rows,
+    raw_value,
+    relation_rows,
+)
 from entity_graph.pipeline.errors import InputError, MissingDependency, UnknownEntity
 from entity_graph.pipeline.extraction.normalize import fold
 
@@ -33,6 +39,7 @@ class Evidence(NamedTuple):
     doc_id: str
     date: str
     sentence: str
+    predicate: str = ""  # what the sentence says links the two (with relations)
 
 
 class AliasRow(NamedTuple):
@@ -132,9 +139,9 @@ class Result:
         """The example sentences kept for the link between two entities ([] when they
         are not linked).
 
-        >>> attachments = Attachments(evidence={("a", "b"): [("d1", "", "A et B.")]})
+        >>> attachments = Attachments(evidence={("a", "b"): [("d1", "", "A et B.", "voir")]})
         >>> Result(nx.Graph([("a", "b")]), attachments).evidence("b", "a")
-        [Evidence(doc_id='d1', date='', sentence='A et B.')]
+        [Evidence(doc_id='d1', date='', sentence='A et B.', predicate='voir')]
         """
         a, b = self.find(a), self.find(b)
         if not self.graph.has_edge(a, b):
@@ -244,6 +251,33 @@ class Result:
             frame[column] = frame[column].map(raw_value)
         return frame
 
+    @property
+    def relations(self) -> pd.DataFrame:
+        """The triples: one row per relation a sentence states between two entities
+        (built with relations), in corpus order: source, predicate, target (entity ids),
+        their labels, directed, negated (booleans), doc_id, date, start and end of the
+        sentence, sentence. Read from the build's records, or from relations.csv for a
+        loaded result; empty when the build had no relations.
+
+        >>> result = build("corpus", relations=True)          # doctest: +SKIP
+        >>> result.relations[["source_label", "predicate", "target_label"]]  # doctest: +SKIP
+        """
+        pandas = _pandas()
+        if self.records is not None and self.table is not None:
+            frame = pandas.DataFrame(list(relation_rows(self.records(), self.table)),
+                                     columns=RELATION_COLUMNS)
+        elif self.out_dir is not None and (self.out_dir / "relations.csv").is_file():
+            frame = pandas.read_csv(self.out_dir / "relations.csv", keep_default_na=False,
+                                    dtype=str)
+            for column in ("source_label", "target_label", "doc_id", "sentence", "predicate"):
+                frame[column] = frame[column].map(raw_value)
+            frame[["start", "end"]] = frame[["start", "end"]].astype(int)
+        else:
+            frame = pandas.DataFrame(columns=RELATION_COLUMNS)
+        for column in ("directed", "negated"):
+            frame[column] = frame[column].map(lambda v: v in (True, "true")).astype(bool)
+        return frame
+
 
 def _attachments_from_json(graph: nx.Graph) -> Attachments:
     """Take the lists of a graph read from graph.json out of its attributes, as a build
@@ -253,7 +287,8 @@ def _attachments_from_json(graph: nx.Graph) -> Attachments:
         if "spells" in attributes:
             attachments.spells[node] = [tuple(s) for s in attributes.pop("spells")]
     for a, b, attributes in graph.edges(data=True):
-        evidence = [(str(d), str(w), str(s)) for d, w, s in attributes.get("evidence", [])]
+        evidence = [(str(e[0]), str(e[1]), str(e[2]), str(e[3]) if len(e) > 3 else "")
+                    for e in attributes.get("evidence", [])]
         attachments.evidence[link(a, b)] = evidence
         attributes["evidence"] = format_evidence(evidence)
         if "spells" in attributes:

@@ -105,6 +105,10 @@ def extract_missing(paths: list[Path], index: list[Indexed], cache: MentionCache
     missing = cache.missing(item.key for item in index)
     if not missing:
         return 0
+    if nlp is not None and settings.relations != ("entity_graph_find_relations" in nlp.pipe_names):
+        raise SettingsError("relations: the pipeline given as `nlp` was loaded "
+                            f"{'without' if settings.relations else 'with'} them; load it "
+                            f"with load_nlp(relations={settings.relations})")
     if nlp is None:  # a model that cannot load fails here, not in a worker process
         from entity_graph.pipeline.extraction.model import check_model  # imports spaCy
 
@@ -194,8 +198,10 @@ def build(paths: str | Path | Iterable[str | Path], out_dir: str | Path | None =
         load_curation(curation_file)  # a bad file stops the run here, before any work
         log.info("using curation file %s", curation_file)
     spec = ModelSpec(settings.model, tuple(settings.types),
-                     str(curation_file) if curation_file else None, settings.batch_size)
-    key_prefix = fingerprint(settings.model, settings.types, curation_file)
+                     str(curation_file) if curation_file else None, settings.batch_size,
+                     settings.relations)
+    key_prefix = fingerprint(settings.model, settings.types, curation_file,
+                             relations=settings.relations)
     persistent = bool(out_dir and settings.cache)
     with output_lock(out_dir) if out_dir else nullcontext():
         cache = open_cache(out_dir, settings)
@@ -299,7 +305,8 @@ def _entities_and_graph(index: list[Indexed], cache: MentionCache, settings: Set
             counts = count_cooccurrences(records_of(index, cache), table,
                                          window=settings.window, evidence=settings.evidence)
         graph = graph_from_counts(counts, table, window=settings.window,
-                                  weight=settings.weight, attachments=attachments)
+                                  weight=settings.weight, attachments=attachments,
+                                  relations=settings.relations)
         graph, pruning = prune(graph, settings)
     return table, words[0], attachments, graph, pruning
 

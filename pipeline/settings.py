@@ -52,6 +52,7 @@ class Settings:
     window: Window = "sentence"
     weight: Weight = "count"
     evidence: int = 3
+    relations: bool = False  # parse sentences naming two entities for what links them
     min_mentions: int = 1
     top: int | None = None
     min_weight: float | None = None
@@ -121,7 +122,7 @@ def _check_running(settings: Settings) -> None:
     _whole(settings, "workers", least=1, optional=True)
     _one_of("engine", settings.engine, get_args(Engine))
     _whole(settings, "batch_size", least=1)
-    for name in ("cache", "progress"):
+    for name in ("cache", "progress", "relations"):
         if not isinstance(getattr(settings, name), bool):
             raise _fail(name, getattr(settings, name), "True or False")
 

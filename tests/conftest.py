@@ -19,6 +19,14 @@ def nlp():
 
 
 @pytest.fixture(scope="session")
+def relations_nlp():
+    """The model as `--relations` loads it: its parser comes too, for the last component."""
+    from entity_graph.pipeline.extraction.model import load_nlp
+
+    return load_nlp(relations=True)
+
+
+@pytest.fixture(scope="session")
 def seed_build(tmp_path_factory):
     """The seed corpus built once as `entity-graph build corpus` does (with its curation
     file), outputs written to a temporary folder."""

@@ -58,7 +58,7 @@ def evidence(a, b, **options):
     g = cooccurrence_graph(RECORDS, build_entities(RECORDS), attachments=attachments,
                            **options)
     found = attachments.evidence_of(a, b)
-    assert g.edges[a, b]["evidence"] == "\n".join(f"{d} ({w}): {s}" for d, w, s in found)
+    assert g.edges[a, b]["evidence"] == "\n".join(f"{d} ({w}): {s}" for d, w, s, _ in found)
     return found
 
 
@@ -73,7 +73,7 @@ def test_sentence_window():
     ab = g.edges[A, B]
     assert ab["pmi"] == pytest.approx(math.log2(1 * 6 / (3 * 2)), abs=1e-4)  # = 0
     assert ab["npmi"] == 0
-    assert evidence(A, B) == [("d1", "2023-06-05", "Alpha et Beta.")]
+    assert evidence(A, B) == [("d1", "2023-06-05", "Alpha et Beta.", "")]
 
 
 def test_paragraph_window():
@@ -87,7 +87,7 @@ def test_paragraph_window():
     assert g.edges[A, D]["pmi"] == 0.0
     # No sentence names both A and D: the two closest sentences are joined.
     assert evidence(A, D, window="paragraph") == [
-        ("d1", "2023-06-05", "Alpha encore. … Delta.")]
+        ("d1", "2023-06-05", "Alpha encore. … Delta.", "")]
 
 
 def test_document_window_and_jaccard():
@@ -111,7 +111,7 @@ def test_token_windows():
     g = graph(window="10")
     assert edges(g) == {frozenset((A, B)): 1, frozenset((B, C)): 1, frozenset((A, C)): 2}
     assert g.edges[A, C]["documents"] == 2
-    assert evidence(B, C, window=10) == [("d1", "2023-06-05", "Alpha et Beta. … Gamma.")]
+    assert evidence(B, C, window=10) == [("d1", "2023-06-05", "Alpha et Beta. … Gamma.", "")]
 
 
 @pytest.mark.parametrize("weight", ["count", "documents", "pmi", "npmi", "jaccard"])

@@ -154,8 +154,9 @@ def test_control_characters_never_reach_the_files(gephi, tmp_path):
     assert [seen["nodes"]["a"]["label"] for seen in gephi(*paths)] == ["Léon", "Léon"]
 
 
-def test_gephi_imports_a_larger_dated_build(gephi, nlp, tmp_path):
-    """A real dated corpus (Wikinews 2016–2017): hundreds of entities and day-dated spells."""
+def test_gephi_imports_a_larger_dated_build(gephi, relations_nlp, tmp_path):
+    """A real dated corpus (Wikinews 2016–2017): hundreds of entities and day-dated spells,
+    built with relations (the links' predicates are typed string columns)."""
     source = SHARED_DATA / "dev" / "winer-dev-fr.jsonl"
     if not source.is_file():
         if os.environ.get("CI"):
@@ -166,9 +167,11 @@ def test_gephi_imports_a_larger_dated_build(gephi, nlp, tmp_path):
     sample = tmp_path / "winer-sample.jsonl"
     with open(source, encoding="utf-8") as file:
         sample.write_text("".join(itertools.islice(file, 80)), encoding="utf-8")
-    result = build([sample], tmp_path / "out", nlp=nlp, progress=False)
+    result = build([sample], tmp_path / "out", nlp=relations_nlp, progress=False,
+                   relations=True)
     outputs = result.outputs
     assert result.graph.number_of_nodes() > 200
+    assert any(d["predicate"] for _, _, d in result.graph.edges(data=True))
     graphml, gexf = gephi(outputs["graph.graphml"], outputs["graph.gexf"])
     for fmt, seen in (("graphml", graphml), ("gexf", gexf)):
         assert_imported_cleanly(seen, result.graph, outputs["entities.csv"],

@@ -54,7 +54,7 @@ def test_evidence_is_kept_up_to_k():
     g = cooccurrence_graph(RECORDS, build_entities(RECORDS), evidence=1,
                            attachments=attachments)
     assert attachments.evidence_of("chine-loc", "musk-per") == [
-        ("d1", "2023-06", "Musk en Chine, la Chine.")]
+        ("d1", "2023-06", "Musk en Chine, la Chine.", "")]
     assert g.edges["musk-per", "chine-loc"]["evidence"] == "d1 (2023-06): Musk en Chine, la Chine."
 
 

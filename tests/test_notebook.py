@@ -27,6 +27,8 @@ def test_notebook_runs(tmp_path, monkeypatch):
     assert not [o for o in outputs if o.output_type == "error"]
     text = "".join(o.get("text", "") for o in outputs)
     assert "Elon Musk" in text and "closest" in text
+    tables = "".join(o.get("data", {}).get("text/plain", "") for o in outputs)
+    assert "pdg de" in tables, "no relation shown"  # "Le PDG de Tesla, Elon Musk, …"
     images = [o for o in outputs if "image/png" in o.get("data", {})]
     assert images, "the ego network was not drawn"
     assert (tmp_path / "output" / "graph.gexf").is_file()

@@ -153,8 +153,8 @@ def test_hostile_text_stays_inert_in_names_and_evidence(browser, nlp, tmp_path):
             f"Elon Musk {payload} a rencontré Emmanuel Macron à Paris {payload}.",
             encoding="utf-8")
     result = build([corpus], tmp_path / "out", Settings(progress=False), nlp=nlp)
-    assert any(payload in sentence for sentences in result.attachments.evidence.values()
-               for *_, sentence in sentences for payload in XSS)
+    assert any(payload in example[2] for sentences in result.attachments.evidence.values()
+               for example in sentences for payload in XSS)
     # Directly: markup in names and aliases too.
     graph = result.graph.copy()
     attachments = result.attachments
@@ -163,7 +163,11 @@ def test_hostile_text_stays_inert_in_names_and_evidence(browser, nlp, tmp_path):
                        documents=1, aliases=f"{payload} | alias{i}")
         graph.add_edge(f"x{i}", "elon-musk-per", weight=2, documents=1)
         attachments.evidence[link(f"x{i}", "elon-musk-per")] = [
-            ("d", "2020", f"Name {payload} et Elon Musk.")]
+            ("d", "2020", f"Name {payload} et Elon Musk.", f"voir {payload}")]
+        # Predicates come from the articles' words too: the link panel, the links'
+        # tooltips and the relation filter's list show them.
+        attachments.relations[link(f"x{i}", "elon-musk-per")] = [
+            (f"x{i}", f"voir {payload}", "elon-musk-per", True, 1)]
     add_layout(graph)
     path = tmp_path / "xss.html"
     write_html(graph, path, attachments=attachments)
@@ -185,7 +189,8 @@ def test_hostile_text_stays_inert_in_names_and_evidence(browser, nlp, tmp_path):
             page.page.evaluate(
                 f"""entityGraph.network.body.emitter.emit("click",
                     {{nodes: [], edges: [{edge}], event: {{}}, pointer: {{}}}})""")
-            assert XSS[i] in page.page.inner_text("#panel")
+            panel = page.page.inner_text("#panel")
+            assert XSS[i] in panel and f"voir {XSS[i]}" in panel
         # The hostile names also reach the top-entities list, the colour key (communities
         # are named after a member) and the labels drawn on the canvas.
         page.page.select_option("#rank-by", "links")
@@ -195,6 +200,12 @@ def test_hostile_text_stays_inert_in_names_and_evidence(browser, nlp, tmp_path):
         page.page.wait_for_timeout(100)
         shown = page.page.inner_text("#top") + page.page.inner_text("#colour-key")
         assert any(payload in shown for payload in XSS)
+        options = page.js("[...document.querySelectorAll('#relation-list option')]"
+                          ".map(o => o.value)")
+        assert {f"voir {payload}" for payload in XSS} <= set(options)
+        page.page.fill("#relation", "voir <svg")
+        page.page.wait_for_timeout(100)
+        assert page.js("entityGraph.edgeView.getIds().length") == 1
         assert any(label["text"].startswith("Name <") for label in page.js("entityGraph.labels()"))
         page.page.mouse.move(10, 10)
         page.page.wait_for_timeout(200)
@@ -439,3 +450,44 @@ def test_panels_say_how_much_they_show(browser, tmp_path):
         assert "Also written" not in page.page.inner_text("#panel")
     finally:
         page.close()
+
+
+def test_links_show_their_relations_and_filter_by_predicate(browser, relations_nlp, tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(
+        "Emmanuel Macron a rencontré Olaf Scholz à Berlin. Olaf Scholz a reçu Emmanuel Macron. "
+        "Angela Merkel a été reçue par Emmanuel Macron. Olaf Scholz et Angela Merkel "
+        "sont à Paris.", encoding="utf-8")
+    result = build([corpus], tmp_path / "out", Settings(progress=False, relations=True),
+                   nlp=relations_nlp)
+    page = Page(browser, result.outputs["graph.html"])
+    try:
+        edges = page.js("entityGraph.edges.get()")
+        by_pair = {frozenset((e["from"], e["to"])): e for e in edges}
+        macron, scholz = result.find("Emmanuel Macron"), result.find("Olaf Scholz")
+        link = by_pair[frozenset((macron, scholz))]
+        assert link["title"].splitlines()[-1] == "recevoir, rencontrer"  # the hover label
+        page.js(f"""entityGraph.network.body.emitter.emit("click",
+                    {{nodes: [], edges: [{link["id"]}], event: {{}}, pointer: {{}}}})""")
+        panel = page.page.inner_text("#panel")
+        assert "Emmanuel Macron → rencontrer → Olaf Scholz (1 sentence)" in panel
+        assert "Olaf Scholz → recevoir → Emmanuel Macron (1 sentence)" in panel
+        assert "a.txt · rencontrer" in panel  # each evidence sentence with its predicate
+        # The filter: links whose predicates contain what is typed.
+        assert page.page.is_visible("#relation-filter")
+        page.page.fill("#relation", "recevoir")
+        page.page.wait_for_timeout(100)
+        shown = {frozenset((e["from"], e["to"])) for e in page.js("entityGraph.edgeView.get()")}
+        merkel = result.find("Angela Merkel")
+        assert shown == {frozenset((macron, scholz)), frozenset((macron, merkel))}
+        page.page.fill("#relation", "")
+        page.page.wait_for_timeout(100)
+        assert page.js("entityGraph.edgeView.length") == len(edges)
+        assert page.errors == [] and page.requests == []
+    finally:
+        page.close()
+
+
+def test_relation_filter_is_hidden_without_relations(seed_page):
+    assert not seed_page.page.is_visible("#relation-filter")

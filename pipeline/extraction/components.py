@@ -8,11 +8,22 @@ and writes, so `nlp.analyze_pipes()` can check the order.
 
 from __future__ import annotations
 
+from bisect import bisect_right
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
+from spacy.util import minibatch
 
 from entity_graph.pipeline.extraction.mentions import Mention
 from entity_graph.pipeline.extraction.normalize import fold
+from entity_graph.pipeline.extraction.relations import (
+    Lemma,
+    SentenceRelation,
+    find_relations,
+    token_lemma,
+)
 from entity_graph.pipeline.rules.cleaning import (
     clean_span,
     context_cue,
@@ -191,3 +202,92 @@ def alias_mentions(doc: Doc) -> Doc:
     """Resolve surnames to the full name given earlier or later in the same document."""
     doc._.mentions = alias_in_document(doc._.mentions or [])
     return doc
+
+
+if not Doc.has_extension("relations"):
+    Doc.set_extension("relations", default=None)
+
+
+class FindRelations:
+    """Parse only the sentences that name two entities or more, and keep in
+    `doc._.relations` what links their mentions: one `SentenceRelation` per relation,
+    mentions by index into `doc._.mentions`.
+
+    The parse runs the model's own components (`steps`, disabled in the main pipeline so
+    that NER-only builds never pay for them) on each such sentence as a Doc of its own,
+    sentences of a whole batch of documents together."""
+
+    def __init__(self, nlp: Language, steps: list[str], lemmatizer: str) -> None:
+        self.steps = [nlp.get_pipe(step) for step in steps]
+        # Lemmas of the few words a predicate uses, not of every token of every sentence
+        # parsed (the lemmatizer component took longer than the parse itself).
+        self.lemma: Lemma = token_lemma
+        if lemmatizer in nlp.component_names:
+            rule_lemmatize = nlp.get_pipe(lemmatizer).rule_lemmatize  # type: ignore[attr-defined]
+            self.lemma = lambda token: rule_lemmatize(token)[0].lower()
+
+    def __call__(self, doc: Doc) -> Doc:
+        return next(iter(self.pipe([doc])))
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 32) -> Iterator[Doc]:
+        for batch in minibatch(docs, size=batch_size):
+            wanted = [(doc, number, sentence, spans) for doc in batch
+                      for number, sentence, spans in sentences_to_parse(doc)]
+            parsed: Iterable[Doc] = [sentence.as_doc() for _, _, sentence, _ in wanted]
+            for step in self.steps:
+                parsed = step.pipe(parsed, batch_size=batch_size)  # type: ignore[attr-defined]
+            for doc in batch:
+                doc._.relations = []
+            for (doc, number, sentence, spans), parse in zip(wanted, parsed, strict=True):
+                mentions = list(spans)
+                doc._.relations.extend(
+                    SentenceRelation(mentions[r.subject], mentions[r.object], r.predicate,
+                                     number, sentence.start_char, sentence.end_char,
+                                     r.negated, r.directed)
+                    for r in find_relations(parse, list(spans.values()), lemma=self.lemma))
+            yield from batch
+
+
+def sentences_to_parse(doc: Doc) -> Iterator[tuple[int, Span, dict[int, tuple[int, int]]]]:
+    """The sentences of `doc` that name two different names or more: each one's number,
+    the sentence, and the token spans in it of its mentions (keyed by their index in
+    `doc._.mentions`). A mention across a sentence break belongs to no sentence."""
+    sentences = list(doc.sents)
+    starts = [sentence.start_char for sentence in sentences]
+    found: dict[int, dict[int, tuple[int, int]]] = defaultdict(dict)
+    names: dict[int, set[str]] = defaultdict(set)
+    for index, mention in enumerate(doc._.mentions or []):
+        number = bisect_right(starts, mention.start) - 1
+        sentence = sentences[max(number, 0)]
+        span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+        if span is not None and sentence.start <= span.start and span.end <= sentence.end:
+            found[number][index] = (span.start - sentence.start, span.end - sentence.start)
+            names[number].add(mention.name)
+    for number in sorted(found):
+        if len(names[number]) >= 2:
+            yield number, *_trimmed(sentences[number], found[number])
+
+
+def _trimmed(sentence: Span, spans: dict[int, tuple[int, int]],
+             ) -> tuple[Span, dict[int, tuple[int, int]]]:
+    """The sentence without the white space around it (the parser takes a line break
+    for a word, even for the subject), and the spans moved to match."""
+    start, end = sentence.start, sentence.end
+    doc = sentence.doc
+    while start < end and doc[start].is_space:
+        start += 1
+    while end > start and doc[end - 1].is_space:
+        end -= 1
+    shift = start - sentence.start
+    return doc[start:end], {index: (a - shift, b - shift) for index, (a, b) in spans.items()}
+
+
+@Language.factory("entity_graph_find_relations",
+                  default_config={"steps": ["tok2vec", "morphologizer", "parser"],
+                                  "lemmatizer": "lemmatizer"},
+                  requires=[MENTIONS, "token.is_sent_start"], assigns=["doc._.relations"])
+def make_find_relations(nlp: Language, name: str, steps: list[str],
+                        lemmatizer: str) -> FindRelations:
+    """See `FindRelations`; `steps` are the model's components that parse, `lemmatizer`
+    the one whose rules give a predicate's lemmas (a rule-based lemmatizer)."""
+    return FindRelations(nlp, steps, lemmatizer)

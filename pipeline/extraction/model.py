@@ -49,10 +49,17 @@ def check_model(model: str) -> None:
         raise ModelError(f"spaCy model {model!r} has no 'ner' component")
 
 
+# The model's components that tag and parse, in pipeline order, for `relations`; its
+# lemmatizer lemmatises the predicates' words (it relies on the morphologizer's tags).
+PARSE_STEPS = ("tok2vec", "morphologizer", "parser")
+
+
 def load_nlp(model: str = DEFAULT_MODEL, *, labels: tuple[str, ...] = ("PER", "ORG", "LOC"),
-             curation: Curation | None = None) -> Language:
+             curation: Curation | None = None, relations: bool = False) -> Language:
     """Load `model` with only what NER needs, then add sentence boundaries, the
     curation file's names (an EntityRuler that overrides the model), and our cleaning.
+    With `relations`, the model's parser and lemmatizer come too, disabled, for the last
+    component to run on the sentences that name two entities (see `FindRelations`).
 
     >>> nlp = load_nlp()                                     # doctest: +SKIP
     >>> nlp.pipe_names                                       # doctest: +SKIP
@@ -63,10 +70,19 @@ def load_nlp(model: str = DEFAULT_MODEL, *, labels: tuple[str, ...] = ("PER", "O
     check_model(model)
     config = _model_config(model)
     needed = _needed_components(config)
+    steps = [step for step in PARSE_STEPS if step in config["components"]] if relations else []
+    if relations and "parser" not in steps:
+        raise ModelError(f"spaCy model {model!r} has no 'parser' component: "
+                         "relations need one")
+    lemmatizer = "lemmatizer" if relations and "lemmatizer" in config["components"] else ""
+    needed |= {*steps, *([lemmatizer] if lemmatizer else [])}
     try:
         nlp = spacy.load(model, exclude=[n for n in config["components"] if n not in needed])
     except (OSError, ValueError) as error:
         raise ModelError(f"cannot load spaCy model {model!r}: {error}") from error
+    for step in [*steps, *([lemmatizer] if lemmatizer else [])]:
+        if step not in _needed_components(config):  # NER-only work never runs them
+            nlp.disable_pipe(step)
     nlp.add_pipe("sentencizer")
     if curation and curation.entities:
         ruler = cast(EntityRuler, nlp.add_pipe(
@@ -87,4 +103,7 @@ def load_nlp(model: str = DEFAULT_MODEL, *, labels: tuple[str, ...] = ("PER", "O
     nlp.add_pipe("entity_graph_alias_mentions")
     if lexicon:
         nlp.add_pipe("entity_graph_mark_common_words", config={"lexicon": lexicon})
+    if steps:
+        nlp.add_pipe("entity_graph_find_relations",
+                     config={"steps": steps, "lemmatizer": lemmatizer})
     return nlp

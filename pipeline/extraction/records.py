@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple
 
 from entity_graph.pipeline.extraction.normalize import Composed, compose, normalize_typography
+from entity_graph.pipeline.extraction.relations import SentenceRelation
 from entity_graph.pipeline.reading import Document, calendar_date
 
 if TYPE_CHECKING:
@@ -53,6 +54,8 @@ class Extraction:
     mentions: list[RecordMention] = field(default_factory=list)
     # Text of each sentence that names an entity: evidence for links.
     sentences: dict[int, str] = field(default_factory=dict)
+    # What the parse says links two mentions (built with `relations` only).
+    relations: list[SentenceRelation] = field(default_factory=list)
 
 
 @dataclass
@@ -72,6 +75,7 @@ class DocRecord:
     sentence_count: int = 0
     paragraph_count: int = 0
     tokens: int = 0
+    relations: list[SentenceRelation] = field(default_factory=list)
 
 
 def _tidy_sentence(text: str) -> str:
@@ -117,7 +121,8 @@ def to_extraction(doc: Doc, text: str) -> Extraction:
         sentences[number] = _tidy_sentence(text[start:end])
     return Extraction(
         words=count_words(doc), tokens=len(doc), sentence_count=len(sentence_starts),
-        paragraph_count=len(paragraph_starts), mentions=mentions, sentences=sentences)
+        paragraph_count=len(paragraph_starts), mentions=mentions, sentences=sentences,
+        relations=list(doc._.relations or []))
 
 
 def to_record(document: Document, extraction: Extraction) -> DocRecord:
@@ -127,7 +132,7 @@ def to_record(document: Document, extraction: Extraction) -> DocRecord:
         source=document.source, path=document.path, offset=document.offset,
         words=extraction.words, mentions=extraction.mentions, sentences=extraction.sentences,
         sentence_count=extraction.sentence_count, paragraph_count=extraction.paragraph_count,
-        tokens=extraction.tokens)
+        tokens=extraction.tokens, relations=extraction.relations)
 
 
 # Where a long text may be cut, best first: a paragraph break, a line break, the end of a
@@ -167,6 +172,11 @@ def merge_pieces(pieces: list[tuple[int, Extraction]]) -> Extraction:
     for offset, part in pieces:
         sentences, paragraphs, tokens = (whole.sentence_count, whole.paragraph_count,
                                          whole.tokens)
+        whole.relations += [r._replace(subject=r.subject + len(whole.mentions),
+                                       object=r.object + len(whole.mentions),
+                                       sentence=r.sentence + sentences,
+                                       start=r.start + offset, end=r.end + offset)
+                            for r in part.relations]
         whole.mentions += [m._replace(start=m.start + offset, end=m.end + offset,
                                       sentence=m.sentence + sentences,
                                       paragraph=m.paragraph + paragraphs,
@@ -218,6 +228,11 @@ def in_original(extraction: Extraction, composed: Composed) -> Extraction:
         start, end = composed.original_span(mention.start, mention.end)
         mentions.append(mention._replace(start=start, end=end))
     extraction.mentions = mentions
+    relations = []
+    for relation in extraction.relations:
+        start, end = composed.original_span(relation.start, relation.end)
+        relations.append(relation._replace(start=start, end=end))
+    extraction.relations = relations
     return extraction
 
 
