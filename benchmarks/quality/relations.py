@@ -10,7 +10,8 @@ relations.csv rows (`random.Random(seed).sample`) to `relations-sample.csv`, wit
 empty `right` column. A person then reads each sentence and writes 1 or 0 in `right`
 (and, if useful, a word of why in `note`), following the rule below; `score` counts.
 Drawing again with the same seed, model and code gives the same rows, so a judged file
-stays valid until the extraction changes (then draw, and judge, again).
+stays valid until the extraction changes; then draw again: the rows already judged in
+the old sample keep their marks, and only the new ones are left to judge.
 
 The judging rule. A triple (source, predicate, target) is right when a careful reader of
 the sentence alone would say that it states this: the source does (or is, for "patron
@@ -42,8 +43,8 @@ COLUMNS = ["n", "doc_id", "source_label", "predicate", "target_label", "directed
 
 
 def draw(size: int, seed: int, corpus: Path, sample: Path) -> None:
-    from entity_graph.pipeline import build
     from entity_graph.graph.tables import raw_value
+    from entity_graph.pipeline import build
 
     with tempfile.TemporaryDirectory(prefix="entity-graph-relations-") as out:
         result = build([corpus], out, relations=True, progress=False)
@@ -51,13 +52,32 @@ def draw(size: int, seed: int, corpus: Path, sample: Path) -> None:
             rows = list(csv.DictReader(file))
     print(f"{result.summary()}\n{len(rows):,} relations stated")
     chosen = random.Random(seed).sample(rows, min(size, len(rows)))
+    judged = _judged(sample)
+    left = 0
     with open(sample, "w", encoding="utf-8", newline="") as file:
         writer = csv.DictWriter(file, COLUMNS)
         writer.writeheader()
         for n, row in enumerate(chosen, start=1):
-            writer.writerow({"n": n, **{k: raw_value(row[k]) for k in COLUMNS[1:7]},
-                             "right": "", "note": ""})
-    print(f"wrote {len(chosen)} rows to {sample}: fill in `right` (1 or 0), then `score`")
+            fields = {k: raw_value(row[k]) for k in COLUMNS[1:7]}
+            right, note = judged.get(_key(fields), ("", ""))
+            left += right == ""
+            writer.writerow({"n": n, **fields, "right": right, "note": note})
+    print(f"wrote {len(chosen)} rows to {sample}, {left} to judge: fill in `right` "
+          "(1 or 0), then `score`")
+
+
+def _key(row: dict) -> tuple[str, ...]:
+    return tuple(row[k] for k in ("source_label", "predicate", "target_label", "directed",
+                                  "sentence"))
+
+
+def _judged(sample: Path) -> dict[tuple[str, ...], tuple[str, str]]:
+    """The marks of an earlier sample, by triple and sentence."""
+    if not sample.is_file():
+        return {}
+    with open(sample, encoding="utf-8", newline="") as file:
+        return {_key(row): (row["right"], row["note"]) for row in csv.DictReader(file)
+                if row["right"] in ("0", "1")}
 
 
 def score(sample: Path) -> None:
