@@ -210,3 +210,17 @@ def test_cli_builds_the_sample_corpus_with_relations(tmp_path, capsys):
     # "Le PDG de Tesla, Elon Musk, a encore une fois fait l'éloge de la Chine."
     assert ("Elon Musk", "pdg de", "Tesla") in {
         (r["source_label"], r["predicate"], r["target_label"]) for r in rows}
+
+
+def test_counts_of_parts_merge_with_their_relations(relations_build):
+    """The Dask engine counts parts of the corpus and merges them: relations included."""
+    from entity_graph.graph.cooccurrence import count_cooccurrences, merge_counts
+
+    _, _, result = relations_build
+    records = list(result.records()) * 2
+    whole = count_cooccurrences(records, result.table, evidence=2)
+    merged = count_cooccurrences(records[:1], result.table, evidence=2)
+    for i in range(1, len(records)):
+        merged = merge_counts(merged, count_cooccurrences(
+            records[i:i + 1], result.table, evidence=2, start=i), evidence=2)
+    assert merged == whole and sum(map(len, whole.relations.values())) == 5  # distinct

@@ -13,11 +13,17 @@ returns what the syntax says about each pair, as a predicate:
 - coordination: "X et Y ont signé un accord avec Z" gives X -signer avec-> Z and
   Y -signer avec-> Z, and X -signer- Y, undirected (they did it together);
 - a relative subject stands for its noun: "Musk, qui a rencontré Qin Gang";
+- a bare noun makes one predicate with its verb: "porter plainte contre";
+- a title before a name plays the name's part: "le président russe Vladimir Poutine";
 - a noun in apposition or after "être": "Carlos Tavares, patron de Stellantis" and
   "Carlos Tavares est le patron de Stellantis" give "patron de" and "être patron de".
 
 The parse of a small model is noisy, so each pattern asks for the exact dependency
-shape and finds nothing rather than guess: precision before recall.
+shape and finds nothing rather than guess: precision before recall. No relation crosses
+a quotation mark or a bracket, none names a source ("selon Le Monde") or a heading
+("France : …"), and an object more than `REACH` words from its verb is left out.
+Each rule was kept for what it did on a hand-judged sample of winer-dev (see
+`benchmarks/quality/relations.py`).
 """
 
 from __future__ import annotations
@@ -117,7 +123,7 @@ def _anchor_of(token: Token, owner: dict[int, int]) -> Token:
     return _anchor(token.doc, (start, end))
 
 
-def _preposition(anchor: Token, span: tuple[int, int], sentence: Doc) -> str:
+def _preposition(span: tuple[int, int], sentence: Doc) -> str:
     """The preposition in front of a mention ("avec", "à"; "au" is "à"), or ""."""
     start, end = span
     for token in sentence[start:end]:
@@ -280,7 +286,7 @@ def _frames(sentence: Doc, spans: Sequence[tuple[int, int]], lemma: Lemma,
                 or quotes[head.i] != quotes[span[0]] or _is_heading(sentence, span)
                 or _bracket_depth(sentence, head.i, span[0])):
             continue
-        preposition = _preposition(anchor, span, sentence)
+        preposition = _preposition(span, sentence)
         if dep in (SUBJECT, PASSIVE_SUBJECT):
             frame(head).subjects.append(number)
         elif _gap(head.i, span) > REACH:
@@ -398,7 +404,7 @@ def _noun_relations(sentence: Doc, spans: Sequence[tuple[int, int]], lemma: Lemm
                 if not copula and noun.i < spans[number][0] and not _only(
                         sentence, spans[other][1], spans[number][0], ("PUNCT",)):
                     continue  # "le patron de Y, X": X right after Y
-                preposition = _preposition(child, spans[other], sentence)
+                preposition = _preposition(spans[other], sentence)
                 if preposition == "de":
                     negation = _negation(noun) if copula else ""
                     phrase = f"{copula}{lemma(noun)} {preposition}"
