@@ -149,16 +149,20 @@ def test_two_workers_give_the_same_graph(tmp_path, nlp):
     assert outputs(tmp_path / "one") == outputs(tmp_path / "two")
 
 
-def test_dask_engine_matches_the_local_engine(tmp_path, nlp):
+def test_dask_engine_matches_the_local_engine(tmp_path, relations_nlp):
     """The seed corpus and a dev file (a synthetic corpus when ../shared/data is absent)
-    on a LocalCluster of two worker processes."""
+    on a LocalCluster of two worker processes, with relations (the workers load the
+    parser too; relations are counted on the cluster)."""
     pytest.importorskip("dask.distributed")
     dev_file = SHARED_DATA / "dev" / "hipe2020-dev-fr.jsonl"
     other = dev_file if dev_file.is_file() else make_corpus(tmp_path / "c", 12)
-    local = build([CORPUS, other], tmp_path / "local", nlp=nlp, curation="", progress=False)
+    local = build([CORPUS, other], tmp_path / "local", nlp=relations_nlp, curation="",
+                  progress=False, relations=True)
     dask = build([CORPUS, other], tmp_path / "dask", curation="", progress=False,
-                 engine="dask", workers=2, batch_size=8)
+                 engine="dask", workers=2, batch_size=8, relations=True)
     assert dask.extracted == local.extracted == local.documents > 2
+    relations = [(tmp_path / out / "relations.csv").read_bytes() for out in ("local", "dask")]
+    assert relations[0] == relations[1] and relations[0].count(b"\n") > 5
     assert outputs(tmp_path / "local") == outputs(tmp_path / "dask")
 
 
