@@ -224,3 +224,34 @@ def test_counts_of_parts_merge_with_their_relations(relations_build):
         merged = merge_counts(merged, count_cooccurrences(
             records[i:i + 1], result.table, evidence=2, start=i), evidence=2)
     assert merged == whole and sum(map(len, whole.relations.values())) == 5  # distinct
+
+
+def test_relations_of_a_long_decomposed_text_point_into_the_original(relations_nlp):
+    """A text longer than the model's limit goes through in pieces, and a text in NFD
+    (accents as combining marks) is composed first: the relations' mentions and sentence
+    offsets still refer to the text as given."""
+    import unicodedata
+
+    from entity_graph.pipeline.extraction.records import extract_texts
+
+    paragraph = "Emmanuel Macron a rencontré Olaf Scholz à Berlin. Il pleut sur la ville.\n\n"
+    text = unicodedata.normalize("NFD", "Édouard Philippe succède à Jean Castex.\n\n"
+                                 + paragraph * 4)
+    saved = relations_nlp.max_length
+    relations_nlp.max_length = 200
+    try:
+        (extraction,) = extract_texts(relations_nlp, [text])
+    finally:
+        relations_nlp.max_length = saved
+    found = [(extraction.mentions[r.subject].name, r.predicate,
+              extraction.mentions[r.object].name, r.sentence) for r in extraction.relations]
+    assert found[0] == ("Édouard Philippe", "succéder à", "Jean Castex", 0)
+    assert [f[:3] for f in found[1:]].count(("Emmanuel Macron", "rencontrer", "Olaf Scholz")) == 4
+    for relation in extraction.relations:
+        sentence = text[relation.start:relation.end]
+        assert sentence.strip().endswith(".") and "\n" not in sentence.strip()
+        for index in (relation.subject, relation.object):
+            mention = extraction.mentions[index]
+            assert relation.start <= mention.start < mention.end <= relation.end
+    numbers = sorted({r.sentence for r in extraction.relations})
+    assert numbers == sorted(set(numbers)) and len(numbers) == 5  # one per sentence, in order
