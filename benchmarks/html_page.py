@@ -4,6 +4,8 @@
     python benchmarks/html_page.py --nodes 2000 --edges-per-node 5
     python benchmarks/html_page.py --screenshot docs/graph.png --from output/graph.html \
         --search "Elon Musk"
+    python benchmarks/html_page.py --screenshot docs/relations.png --from out/graph.html \
+        --relation rencontrer       # a build with --relations: filter, open the top link
 
 Graphs are random (fixed seed, Barabási–Albert) with realistic attributes: labels,
 aliases, three evidence sentences per edge, dates, analytics and the layout of a build.
@@ -57,7 +59,7 @@ def random_graph(nodes: int, edges_per_node: int, seed: int = 1,
 
 
 def open_page(browser, path: Path, screenshot: Path | None = None,
-              search: str | None = None) -> dict:
+              search: str | None = None, relation: str | None = None) -> dict:
     page = browser.new_page(viewport={"width": 1400, "height": 850})
     page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:")
                else route.abort())
@@ -71,6 +73,16 @@ def open_page(browser, path: Path, screenshot: Path | None = None,
         page.fill("#search", search)
         page.keyboard.press("Enter")
         page.click("#fit")
+    if relation:  # keep the links saying it, fit them, open the heaviest one's panel
+        page.fill("#relation", relation)
+        page.evaluate("""() => {
+            const g = window.entityGraph;
+            const top = g.edgeView.get().sort((a, b) => b.weight - a.weight)[0];
+            g.network.fit({animation: false});
+            g.network.body.emitter.emit("click",
+                {nodes: [], edges: [top.id], event: {}, pointer: {}});
+        }""")
+        page.wait_for_timeout(300)
     if screenshot:
         page.screenshot(path=str(screenshot))
     page.close()
@@ -87,11 +99,14 @@ def main() -> None:
     parser.add_argument("--screenshot", type=Path, help="save a screenshot of --from")
     parser.add_argument("--from", dest="source", type=Path, help="an existing graph.html")
     parser.add_argument("--search", help="with --screenshot: search this name first")
+    parser.add_argument("--relation", help="with --screenshot: filter links by this predicate "
+                                           "and open the heaviest one")
     args = parser.parse_args()
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=args.chromium, args=CHROMIUM_ARGS)
         if args.screenshot:
-            result = open_page(browser, args.source.resolve(), args.screenshot, args.search)
+            result = open_page(browser, args.source.resolve(), args.screenshot, args.search,
+                               args.relation)
             print(f"screenshot of {args.source} -> {args.screenshot} "
                   f"(interactive in {result['interactive_s']:.2f} s)")
             return
