@@ -94,8 +94,9 @@ def node_data(graph: nx.Graph, attachments: Attachments | None = None) -> list[d
 
 def edge_data(graph: nx.Graph, attachments: Attachments | None = None) -> list[dict]:
     """What the page knows of each link: counts, weight, association measures, the
-    evidence sentences kept (`evidence`, which the page holds apart) and, for a dated
-    corpus, when it was seen."""
+    evidence sentences kept (`evidence`, which the page holds apart), for a dated
+    corpus, when it was seen, and, for a link with relations, `relations` and
+    `predicates`."""
     attachments = attachments or Attachments()
     edges = []
     for index, (a, b, data) in enumerate(graph.edges(data=True)):
@@ -103,19 +104,21 @@ def edge_data(graph: nx.Graph, attachments: Attachments | None = None) -> list[d
         stated = attachments.relations_of(a, b)
         predicates = list(dict.fromkeys(predicate for _, predicate, *_ in stated))
         said = f"\n{', '.join(predicates[:3])}" if predicates else ""
-        edges.append({
+        edge = {
             "id": index, "from": str(a), "to": str(b), "weight": weight,
             "count": data.get("count", weight), "documents": data.get("documents", 0),
             "pmi": data.get("pmi", ""), "npmi": data.get("npmi", ""),
             "jaccard": data.get("jaccard", ""),
             "evidence": [list(e) for e in attachments.evidence_of(a, b)],
             "spells": _spells(attachments, a, b),
-            # With relations: (source id, predicate, target id, directed, sentences).
-            "relations": [list(item) for item in stated],
-            "predicates": predicates,
             "title": f"{graph.nodes[a].get('label', a)} — {graph.nodes[b].get('label', b)}: "
                      f"{weight}{said}",
-        })
+        }
+        if stated:  # only then: 50,000 links would carry 1.5 MB of empty lists
+            # (source id, predicate, target id, directed, sentences) each
+            edge["relations"] = [list(item) for item in stated]
+            edge["predicates"] = predicates
+        edges.append(edge)
     return edges
 
 
@@ -162,7 +165,7 @@ def render_html(graph: nx.Graph, *, attachments: Attachments | None = None,
         "communities": community_legend(nodes),
         # Predicates by the links that have them, most first, for the relation filter.
         "predicates": [[p, n] for p, n in Counter(
-            p for edge in edges for p in edge["predicates"]).most_common()],
+            p for edge in edges for p in edge.get("predicates", [])).most_common()],
         "summary": {
             **(corpus or {}),
             "entities_total": total_nodes, "edges_total": total_edges,
