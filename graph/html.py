@@ -109,7 +109,9 @@ def edge_data(graph: nx.Graph, attachments: Attachments | None = None) -> list[d
             "count": data.get("count", weight), "documents": data.get("documents", 0),
             "pmi": data.get("pmi", ""), "npmi": data.get("npmi", ""),
             "jaccard": data.get("jaccard", ""),
-            "evidence": [list(e) for e in attachments.evidence_of(a, b)],
+            # [doc, date, sentence] and, with a relation, its predicate
+            "evidence": [list(e if e[3:4] != ("",) else e[:3])
+                         for e in attachments.evidence_of(a, b)],
             "spells": _spells(attachments, a, b),
             "title": f"{graph.nodes[a].get('label', a)} — {graph.nodes[b].get('label', b)}: "
                      f"{weight}{said}",
