@@ -230,7 +230,7 @@ def _is_passive(verb: Token, lemma: Lemma) -> bool:
 
 
 class _Frame(NamedTuple):
-    """A verb or a predicative noun, with the mentions in each of its slots."""
+    """A verb, with the mentions in each of its slots."""
 
     head: Token
     subjects: list[int]
@@ -244,10 +244,11 @@ def _verb_phrase(verb: Token, lemma: Lemma) -> tuple[str, Token]:
     carries the subject and the negation."""
     phrase = _reflexive(verb, lemma(verb))
     low, high = sorted((verb.head.i, verb.i))
+    # Not when another verb stands between them: the parse hung the complement on the
+    # wrong one ("s'est écrasé en tentant d'atterrir").
     if verb.dep_ == "xcomp" and verb.head.pos_ == "VERB" and not any(
             child.dep_ in (SUBJECT, PASSIVE_SUBJECT) for child in verb.children) and not any(
             token.pos_ == "VERB" for token in verb.doc[low + 1:high]):
-        # (Another verb in between: the parse hung the complement on the wrong one.)
         governor = verb.head
         marks = [child.lower_ for child in verb.children if child.dep_ == "mark"]
         words = [_reflexive(governor, lemma(governor)), *marks[:1], phrase]
@@ -269,8 +270,8 @@ def _relative_subject(verb: Token, owner: dict[int, int]) -> int | None:
 
 def _frames(sentence: Doc, spans: Sequence[tuple[int, int]], lemma: Lemma,
             ) -> Iterator[tuple[str, bool, _Frame]]:
-    """Each verb that has mentions in two of its slots: its predicate, whether it is
-    negated, and its slots."""
+    """Each verb with a mention in one of its slots at least: its predicate, whether it
+    is negated, and its slots."""
     owner = {i: number for number, (start, end) in enumerate(spans) for i in range(start, end)}
     slots: dict[int, _Frame] = {}
 
