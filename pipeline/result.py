@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import difflib
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -263,20 +263,45 @@ class Result:
         >>> result.relations[["source_label", "predicate", "target_label"]]  # doctest: +SKIP
         """
         pandas = _pandas()
+        frame = pandas.DataFrame(list(self._relation_rows()), columns=RELATION_COLUMNS)
+        return frame.astype({"directed": bool, "negated": bool, "start": int, "end": int})
+
+    def relation_graph(self) -> nx.MultiDiGraph:
+        """The triples as a directed multigraph: one edge per relation a sentence states,
+        from subject to object, with its `predicate`, `negated`, `doc_id`, `date` and
+        `sentence`; two entities that did something together get an edge each way
+        (`directed` False). Nodes carry `label`.
+
+        >>> result = build("corpus", relations=True)          # doctest: +SKIP
+        >>> list(result.relation_graph().edges(data="predicate"))  # doctest: +SKIP
+        [('elon-musk-per', 'tesla-org', 'pdg de')]
+        """
+        graph = nx.MultiDiGraph()
+        for row in self._relation_rows():
+            graph.add_node(row["source"], label=row["source_label"])
+            graph.add_node(row["target"], label=row["target_label"])
+            data = {k: row[k] for k in ("predicate", "directed", "negated", "doc_id", "date",
+                                        "sentence")}
+            graph.add_edge(row["source"], row["target"], **data)
+            if not row["directed"]:
+                graph.add_edge(row["target"], row["source"], **data)
+        return graph
+
+    def _relation_rows(self) -> Iterator[dict]:
+        """The rows of relations.csv (`directed`, `negated` as booleans, offsets as ints),
+        from the build's records or from the file; none without relations."""
         if self.records is not None and self.table is not None:
-            frame = pandas.DataFrame(list(relation_rows(self.records(), self.table)),
-                                     columns=RELATION_COLUMNS)
+            rows: Iterable[dict] = relation_rows(self.records(), self.table)
         elif self.out_dir is not None and (self.out_dir / "relations.csv").is_file():
-            frame = pandas.read_csv(self.out_dir / "relations.csv", keep_default_na=False,
-                                    dtype=str)
-            for column in ("source_label", "target_label", "doc_id", "sentence", "predicate"):
-                frame[column] = frame[column].map(raw_value)
-            frame[["start", "end"]] = frame[["start", "end"]].astype(int)
+            with open(self.out_dir / "relations.csv", encoding="utf-8", newline="") as file:
+                rows = [{k: raw_value(v) for k, v in row.items()}
+                        for row in csv.DictReader(file)]
         else:
-            frame = pandas.DataFrame(columns=RELATION_COLUMNS)
-        for column in ("directed", "negated"):
-            frame[column] = frame[column].map(lambda v: v in (True, "true")).astype(bool)
-        return frame
+            rows = []
+        for row in rows:
+            yield {**row, "directed": row["directed"] == "true",
+                   "negated": row["negated"] == "true",
+                   "start": int(row["start"]), "end": int(row["end"])}
 
 
 def _attachments_from_json(graph: nx.Graph) -> Attachments:

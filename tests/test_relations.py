@@ -255,3 +255,18 @@ def test_relations_of_a_long_decomposed_text_point_into_the_original(relations_n
             assert relation.start <= mention.start < mention.end <= relation.end
     numbers = sorted({r.sentence for r in extraction.relations})
     assert numbers == sorted(set(numbers)) and len(numbers) == 5  # one per sentence, in order
+
+
+def test_relation_graph_is_a_directed_multigraph_of_the_triples(relations_build):
+    _, out, result = relations_build
+    graph = result.relation_graph()
+    macron, scholz = result.find("Emmanuel Macron"), result.find("Olaf Scholz")
+    assert isinstance(graph, nx.MultiDiGraph)
+    assert sorted(d["predicate"] for d in graph[macron][scholz].values()) == [
+        "rencontrer", "rencontrer"]  # said in two documents
+    assert [d["predicate"] for d in graph[scholz][macron].values()] == ["recevoir"]
+    assert graph.nodes[macron]["label"] == "Emmanuel Macron"
+    negated = [d for _, _, d in graph.edges(data=True) if d["negated"]]
+    assert [d["predicate"] for d in negated] == ["ne pas rencontrer"]
+    again = load(out).relation_graph()
+    assert sorted(again.edges(data="predicate")) == sorted(graph.edges(data="predicate"))
