@@ -60,6 +60,18 @@ def triples(nlp, sentence: str) -> set[tuple]:
     ("Emmanuel Macron a rencontré Joe Biden et Olaf Scholz.",
      {("Emmanuel Macron", "rencontrer", "Joe Biden", True, False),
       ("Emmanuel Macron", "rencontrer", "Olaf Scholz", True, False)}),
+    # a coordinated verb without a subject shares the first one's
+    ("Emmanuel Macron a rencontré Joe Biden et a salué Olaf Scholz.",
+     {("Emmanuel Macron", "rencontrer", "Joe Biden", True, False),
+      ("Emmanuel Macron", "saluer", "Olaf Scholz", True, False)}),
+    # what two did together keeps the verb that completes it
+    ("Angela Merkel et Emmanuel Macron ont décidé de soutenir l'Ukraine.",
+     {("Angela Merkel", "décider de soutenir", "Ukraine", True, False),
+      ("Emmanuel Macron", "décider de soutenir", "Ukraine", True, False),
+      ("Angela Merkel", "décider de soutenir", "Emmanuel Macron", False, False)}),
+    # each on their own is not together
+    ("Sébastien Fraysse et Arnaux Guilloux prennent respectivement la deuxième et la "
+     "troisième place.", set()),
     # a relative "qui" stands for its noun
     ("Emmanuel Macron, qui a rencontré Joe Biden, s'est entretenu avec Olaf Scholz.",
      {("Emmanuel Macron", "rencontrer", "Joe Biden", True, False),

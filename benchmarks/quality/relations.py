@@ -16,7 +16,8 @@ the old sample keep their marks, and only the new ones are left to judge.
 The judging rule. A triple (source, predicate, target) is right when a careful reader of
 the sentence alone would say that it states this: the source does (or is, for "patron
 de", "être président de") what the predicate says, to, with or at the target, in that
-direction (for an undirected "—" triple: the two did it together); a negated predicate
+direction (for an undirected "—" triple: the two did it together, not each on their
+own: "prennent la deuxième et la troisième place" is wrong); a negated predicate
 ("ne pas rencontrer") is right when the sentence denies it. It is wrong when the sentence
 does not say it: a wrong subject or object (the parse attached a name to the wrong verb),
 a reversed direction, a predicate that misreads the verb, or a name that is not the

@@ -11,7 +11,9 @@ returns what the syntax says about each pair, as a predicate:
 - negation kept in the predicate: "n'a jamais dirigé" gives "ne jamais diriger";
 - a verb that completes another keeps both: "veut rencontrer" gives "vouloir rencontrer";
 - coordination: "X et Y ont signé un accord avec Z" gives X -signer avec-> Z and
-  Y -signer avec-> Z, and X -signer- Y, undirected (they did it together);
+  Y -signer avec-> Z, and X -signer- Y, undirected (they did it together; not with
+  "respectivement" or "chacun"); "X a rencontré Y et a salué Z": the second verb
+  shares the first one's subject;
 - a relative subject stands for its noun: "Musk, qui a rencontré Qin Gang";
 - a bare noun makes one predicate with its verb: "porter plainte contre";
 - a title before a name plays the name's part: "le président russe Vladimir Poutine";
@@ -256,6 +258,15 @@ def _verb_phrase(verb: Token, lemma: Lemma) -> tuple[str, Token]:
     return phrase, verb
 
 
+def _first_conjunct(verb: Token) -> Token | None:
+    """The verb whose subject a coordinated verb without one shares ("a rencontré Y et
+    a salué Z"), or None."""
+    if verb.dep_ != "conj" or verb.head.pos_ != "VERB" or any(
+            child.dep_ in (SUBJECT, PASSIVE_SUBJECT, "expl:subj") for child in verb.children):
+        return None
+    return verb.head
+
+
 def _relative_subject(verb: Token, owner: dict[int, int]) -> int | None:
     """The mention that "qui" stands for when `verb` heads a relative clause (the
     mention comes before "qui")."""
@@ -304,6 +315,9 @@ def _frames(sentence: Doc, spans: Sequence[tuple[int, int]], lemma: Lemma,
     for item in slots.values():
         _, governor = _verb_phrase(item.head, lemma)
         inherited = slots[governor.i].subjects if governor.i in slots else []
+        first = _first_conjunct(item.head)
+        if first is not None and first.i in slots:  # "X a rencontré Y et a salué Z"
+            inherited = [*inherited, *slots[first.i].subjects]
         subject = _relative_subject(governor, owner)
         for number in [*inherited, *([] if subject is None else [subject])]:
             if number not in item.subjects:  # "X veut rencontrer Y", "X, qui a rencontré Y"
@@ -329,10 +343,31 @@ def _verb_relations(sentence: Doc, spans: Sequence[tuple[int, int]], lemma: Lemm
             for number, preposition in frame.objects:
                 phrase = f"{predicate} {preposition}" if preposition else predicate
                 yield Relation(subject, number, phrase, negated)
+        if _each_apart(frame.head):
+            continue
+        together = _with_complement(frame.head, predicate, lemma)
         for i, first in enumerate(frame.subjects):
             for second in frame.subjects[i + 1:]:
                 if _coordinated(sentence, spans, first, second):
-                    yield Relation(first, second, predicate, negated, directed=False)
+                    yield Relation(first, second, together, negated, directed=False)
+
+
+def _each_apart(verb: Token) -> bool:
+    """"X et Y ont pris respectivement la 2e et la 3e place", "remportent chacun un titre":
+    each did it on their own, not together."""
+    near = [*verb.children, *(g for child in verb.children for g in child.children)]
+    return any(token.lower_ in ("respectivement", "chacun", "chacune") for token in near)
+
+
+def _with_complement(verb: Token, predicate: str, lemma: Lemma) -> str:
+    """The predicate with the verb that completes it, when there is one: what two
+    subjects did together is "aller chercher", not "aller"."""
+    for child in verb.children:
+        if child.dep_ == "xcomp" and child.pos_ == "VERB" and child.i > verb.i:
+            marks = [c.lower_ for c in child.children if c.dep_ == "mark"]
+            words = [predicate, *marks[:1], _reflexive(child, lemma(child))]
+            return " ".join(words).replace("' ", "'")
+    return predicate
 
 
 def _coordinated(sentence: Doc, spans: Sequence[tuple[int, int]], first: int,
