@@ -35,10 +35,20 @@ from entity_graph.pipeline.rules.french import (
 _EDGE = "\"'«»‹›“”‘’„`()[]{}<>,;:!?¿¡*#_/\\|¦•·…—–-+=~^°§ \t\r\n"
 
 # Lower-case articles and elisions: "la Chine", "l'Internet", "des États-Unis".
-# A capitalised article is left alone here ("Le Monde", "La Poste", "L'Oréal"): whether
-# it belongs to the name is decided corpus-wide (see entities.merge_article_variants).
+# A capitalised article before a capital is left alone here ("Le Monde", "La Poste",
+# "L'Oréal"): whether it belongs to the name is decided corpus-wide (see
+# entities.merge_article_variants). Any French determiner (the grammar's closed class:
+# articles, numbers, demonstratives, possessives, indefinites) capitalised at the start
+# of a sentence and followed by a lower-case word opens a common noun phrase ("Une
+# nouvelle fusillade", "Trois policiers", "Le président Macron"), whose name, if any,
+# comes after its head.
+_DETERMINERS = ("Le", "La", "Les", "Du", "Des", "Au", "Aux", "Un", "Une", "Deux", "Trois",
+                "Quatre", "Cinq", "Six", "Sept", "Huit", "Neuf", "Dix", "Ce", "Cet", "Cette",
+                "Ces", "Mon", "Ma", "Mes", "Ton", "Ta", "Tes", "Son", "Sa", "Ses", "Notre",
+                "Nos", "Votre", "Vos", "Leur", "Leurs", "Plusieurs", "Quelques", "Certains",
+                "Certaines", "Chaque", "Aucun", "Aucune")
 _ARTICLE = re.compile(r"(?:(?:le|la|les|du|des|au|aux)\s+|(?:l|d)'\s*"
-                      r"|(?:Le|La|Les|Du|Des|Au|Aux)\s+(?=[a-zà-ÿ])|(?:L|D)'\s*(?=[a-zà-ÿ]))")
+                      rf"|(?:{'|'.join(_DETERMINERS)})\s+(?=[a-zà-ÿ])|(?:L|D)'\s*(?=[a-zà-ÿ]))")
 
 _PREPOSITION = re.compile(r"(?:de|[àÀA])\s+(?=(?:la\s+|l')?[A-ZÀ-ÖØ-Þ])")
 # Titles and honorifics in front of a person's name.
@@ -148,6 +158,10 @@ def clean_span(text: str, label: str, common_words: Container[str] = frozenset()
     'Jean de la Fontaine'
     >>> "Shanghai and"[slice(*clean_span("Shanghai and", "ORG"))]
     'Shanghai'
+    >>> clean_span("Une nouvelle fusillade", "LOC"), clean_span("Trois policiers", "PER")
+    (None, None)
+    >>> "Le président Macron"[slice(*clean_span("Le président Macron", "PER"))]
+    'Macron'
     """
     start, end = _trim_edges(text, 0, len(text))
     start, end = _trim_edges(
