@@ -101,6 +101,12 @@ def test_each_pattern_on_a_real_sentence(relations_nlp, sentence, expected):
     ("France : Emmanuel Macron reçoit Olaf Scholz.", "France"),
     # "l'accord de Paris" is no object
     ("La Chine a ratifié l'accord de Paris.", "Paris"),
+    # two names before a singular verb are no joint subjects: an apposition to another
+    ("Une voiture pilotée par deux Chinois, Guo Meiling et Min Liao, avait quitté la piste.",
+     "Guo Meiling"),
+    # who militarises is the accused, not the accuser
+    ("Les États-Unis ont accusé la Chine de militariser la mer de Chine méridionale.",
+     "mer de Chine méridionale"),
 ])
 def test_what_the_syntax_does_not_say_is_not_said(relations_nlp, sentence, not_expected):
     found = triples(relations_nlp, sentence)

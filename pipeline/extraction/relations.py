@@ -11,9 +11,9 @@ returns what the syntax says about each pair, as a predicate:
 - negation kept in the predicate: "n'a jamais dirigé" gives "ne jamais diriger";
 - a verb that completes another keeps both: "veut rencontrer" gives "vouloir rencontrer";
 - coordination: "X et Y ont signé un accord avec Z" gives X -signer avec-> Z and
-  Y -signer avec-> Z, and X -signer- Y, undirected (they did it together; not with
-  "respectivement" or "chacun"); "X a rencontré Y et a salué Z": the second verb
-  shares the first one's subject;
+  Y -signer avec-> Z, and X -signer- Y, undirected (they did it together: a plural
+  verb, and not "respectivement" or "chacun"); "X a rencontré Y et a salué Z": the
+  second verb shares the first one's subject;
 - a relative subject stands for its noun: "Musk, qui a rencontré Qin Gang";
 - a bare noun makes one predicate with its verb: "porter plainte contre";
 - a title before a name plays the name's part: "le président russe Vladimir Poutine";
@@ -247,10 +247,12 @@ def _verb_phrase(verb: Token, lemma: Lemma) -> tuple[str, Token]:
     phrase = _reflexive(verb, lemma(verb))
     low, high = sorted((verb.head.i, verb.i))
     # Not when another verb stands between them: the parse hung the complement on the
-    # wrong one ("s'est écrasé en tentant d'atterrir").
+    # wrong one ("s'est écrasé en tentant d'atterrir"); nor when the governing verb has
+    # an object, who does what the complement says ("accuser la Chine de militariser").
     if verb.dep_ == "xcomp" and verb.head.pos_ == "VERB" and not any(
             child.dep_ in (SUBJECT, PASSIVE_SUBJECT) for child in verb.children) and not any(
-            token.pos_ == "VERB" for token in verb.doc[low + 1:high]):
+            token.pos_ == "VERB" for token in verb.doc[low + 1:high]) and not any(
+            child.dep_ in (OBJECT, "iobj") for child in verb.head.children):
         governor = verb.head
         marks = [child.lower_ for child in verb.children if child.dep_ == "mark"]
         words = [_reflexive(governor, lemma(governor)), *marks[:1], phrase]
@@ -343,13 +345,23 @@ def _verb_relations(sentence: Doc, spans: Sequence[tuple[int, int]], lemma: Lemm
             for number, preposition in frame.objects:
                 phrase = f"{predicate} {preposition}" if preposition else predicate
                 yield Relation(subject, number, phrase, negated)
-        if _each_apart(frame.head):
+        if _each_apart(frame.head) or not _plural(frame.head):
             continue
         together = _with_complement(frame.head, predicate, lemma)
         for i, first in enumerate(frame.subjects):
             for second in frame.subjects[i + 1:]:
                 if _coordinated(sentence, spans, first, second):
                     yield Relation(first, second, together, negated, directed=False)
+
+
+def _plural(verb: Token) -> bool:
+    """Whether the finite verb (or its finite auxiliary) is plural, as two coordinated
+    subjects make it: "X et Y ont signé". A singular one has another subject, the two
+    names being an apposition to it ("une automobile pilotée par deux Chinois, X et Y,
+    avait quitté la piste") or parts of one name."""
+    finite = [t for t in [*verb.children, verb] if "Fin" in t.morph.get("VerbForm", [])
+              and (t is verb or t.dep_.startswith("aux"))]
+    return any("Plur" in t.morph.get("Number", []) for t in finite)
 
 
 def _each_apart(verb: Token) -> bool:
