@@ -20,6 +20,7 @@ from entity_graph.graph.timeline import spells
 
 if TYPE_CHECKING:  # graph/ only needs the shapes of pipeline/'s records
     from entity_graph.pipeline.extraction.records import DocRecord
+    from entity_graph.pipeline.extraction.relations import SentenceRelation
     from entity_graph.pipeline.merging.entities import EntityTable
 
 UNITS = ("sentence", "paragraph", "document")
@@ -175,9 +176,10 @@ def _evidence_text(record: DocRecord, sentences_a: set[int], sentences_b: set[in
     return (" … ".join(texts) if len(texts) == len(chosen) else ""), ""
 
 
-def stated_relations(record: DocRecord, table: EntityTable) -> list[tuple[int, Said]]:
+def stated_relations(record: DocRecord, table: EntityTable,
+                     ) -> list[tuple[SentenceRelation, Said]]:
     """The relations that the record's sentences state between two different entities
-    of `table`, each with its sentence number."""
+    of `table`: each as the record keeps it and as a `Said` between entity ids."""
     found = []
     for relation in record.relations:
         a = table.entity_of(record.mentions[relation.subject])
@@ -186,7 +188,7 @@ def stated_relations(record: DocRecord, table: EntityTable) -> list[tuple[int, S
             continue
         if not relation.directed:
             a, b = link(a, b)
-        found.append((relation.sentence, Said(a, relation.predicate, b, relation.directed)))
+        found.append((relation, Said(a, relation.predicate, b, relation.directed)))
     return found
 
 
@@ -227,10 +229,10 @@ def count_cooccurrences(records: Iterable[DocRecord], table: EntityTable, *,
             seen, found = _unit_cooccurrences(mentions, window)
         counts.occurrences.update(seen)
         said: dict[tuple[str, str], dict[int, str]] = defaultdict(dict)
-        for sentence, relation in stated_relations(record, table):
-            key = link(relation.source, relation.target)
-            counts.relations[key][relation] += 1
-            said[key].setdefault(sentence, relation.predicate)
+        for relation, stated in stated_relations(record, table):
+            key = link(stated.source, stated.target)
+            counts.relations[key][stated] += 1
+            said[key].setdefault(relation.sentence, stated.predicate)
         for a, b, sentences_a, sentences_b in found:
             pair = counts.pairs[(a, b)]
             pair.count += 1

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import networkx as nx
 
 from entity_graph.graph.atomic import atomic_write
-from entity_graph.graph.cooccurrence import Attachments
+from entity_graph.graph.cooccurrence import Attachments, stated_relations
 
 if TYPE_CHECKING:  # graph/ only needs the shapes of pipeline/'s records
     from entity_graph.pipeline.extraction.records import DocRecord
@@ -175,13 +175,8 @@ def relation_rows(records: Iterable[DocRecord], table: EntityTable) -> Iterator[
     id order), the document, and the sentence, with its character offsets into the
     source (as for mentions, see `mention_rows`)."""
     for record in records:
-        for relation in record.relations:
-            a = table.entity_of(record.mentions[relation.subject])
-            b = table.entity_of(record.mentions[relation.object])
-            if a is None or b is None or a == b:
-                continue
-            if not relation.directed and b < a:
-                a, b = b, a
+        for relation, stated in stated_relations(record, table):
+            a, b = stated.source, stated.target
             yield {"source": a, "predicate": relation.predicate, "target": b,
                    "source_label": table.entities[a].label,
                    "target_label": table.entities[b].label,

@@ -239,9 +239,9 @@ class FindRelations:
             for doc in batch:
                 doc._.relations = []
             for (doc, number, sentence, spans), parse in zip(wanted, parsed, strict=True):
-                mentions = list(spans)
+                indices = list(spans)  # of the sentence's mentions in doc._.mentions
                 doc._.relations.extend(
-                    SentenceRelation(mentions[r.subject], mentions[r.object], r.predicate,
+                    SentenceRelation(indices[r.subject], indices[r.object], r.predicate,
                                      number, sentence.start_char, sentence.end_char,
                                      r.negated, r.directed)
                     for r in find_relations(parse, list(spans.values()), lemma=self.lemma))
@@ -259,8 +259,8 @@ def sentences_to_parse(doc: Doc) -> Iterator[tuple[int, Span, dict[int, tuple[in
     for index, mention in enumerate(doc._.mentions or []):
         if mention.common:  # a sentence-initial common word ("Agée de 19 ans, …")
             continue
-        number = bisect_right(starts, mention.start) - 1
-        sentence = sentences[max(number, 0)]
+        number = max(bisect_right(starts, mention.start) - 1, 0)
+        sentence = sentences[number]
         span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
         if span is not None and sentence.start <= span.start and span.end <= sentence.end:
             found[number][index] = (span.start - sentence.start, span.end - sentence.start)

@@ -75,14 +75,14 @@ def load_nlp(model: str = DEFAULT_MODEL, *, labels: tuple[str, ...] = ("PER", "O
         raise ModelError(f"spaCy model {model!r} has no 'parser' component: "
                          "relations need one")
     lemmatizer = "lemmatizer" if relations and "lemmatizer" in config["components"] else ""
-    needed |= {*steps, *([lemmatizer] if lemmatizer else [])}
+    parsing = {*steps, *([lemmatizer] if lemmatizer else [])} - needed
     try:
-        nlp = spacy.load(model, exclude=[n for n in config["components"] if n not in needed])
+        nlp = spacy.load(model, exclude=[n for n in config["components"]
+                                         if n not in needed | parsing])
     except (OSError, ValueError) as error:
         raise ModelError(f"cannot load spaCy model {model!r}: {error}") from error
-    for step in [*steps, *([lemmatizer] if lemmatizer else [])]:
-        if step not in _needed_components(config):  # NER-only work never runs them
-            nlp.disable_pipe(step)
+    for step in parsing:  # loaded for the relations component: NER-only work never runs them
+        nlp.disable_pipe(step)
     nlp.add_pipe("sentencizer")
     if curation and curation.entities:
         ruler = cast(EntityRuler, nlp.add_pipe(
