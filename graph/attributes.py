@@ -4,19 +4,20 @@ attribute, text that XML 1.0 can hold, and the visual attributes Gephi reads.
 GraphML and GEXF declare each attribute once, with a type, before the first node; a
 streaming writer therefore takes the attributes a column at a time (`columns`), finds
 each one's kind (`column_kinds`), then writes batches of nodes and links, converting the
-values on the way (`cells`).
+values a column at a time with polars (`typed_frame`, `cells`).
 """
 
 from __future__ import annotations
 
 import itertools
 import json
-import math
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import Any
+from dataclasses import dataclass
+from typing import IO, Any
 
 import networkx as nx
+import polars as pl
 
 from entity_graph.graph.cooccurrence import format_evidence
 from entity_graph.graph.style import node_size, rgb, type_colour
@@ -158,52 +159,119 @@ def columns(items: Sequence[Mapping[str, object]]) -> dict[str, list[Any]]:
     return {name: [item.get(name, ABSENT) for item in items] for name in names}
 
 
-def text_of(kind: Kind, escape: Callable[[str], str] | None = None) -> Callable[[object], str]:
-    """How to write a value of an attribute of `kind` (as `formatter`, plain values taken
-    the short way), escaped with `escape` when it is a string attribute.
-
-    >>> text_of("double")(0.5), text_of("long")(True), text_of("string", xml_text)("a<b")
-    ('0.5', '1', 'a&lt;b')
-    """
-    slow = formatter(kind)
-    done = escape or (lambda text: text)
-
-    def text(value: Any) -> str:
-        if kind == "long" and type(value) is int:
-            return str(value)
-        if kind == "double" and type(value) is float and value - value == 0:
-            return repr(value)  # `v - v == 0` leaves NaN and infinities to `number`
-        if kind == "string":
-            return done(value if type(value) is str else slow(value))
-        return slow(value)
-
-    return text
+_DTYPES = {"long": pl.Int64, "double": pl.Float64, "string": pl.String}
+# Values polars converts itself to a column of each kind (ints to doubles, too).
+_PLAIN_TYPES: dict[Kind, set[type]] = {"long": {int}, "double": {float, int}, "string": {str}}
 
 
-def cells(values: Sequence[Any], kind: Kind, before: str, after: str, *,
-          escape: Callable[[str], str] | None = None) -> list[str]:
-    """`before + value as text + after` for each value, "" for `ABSENT` ones; string
-    values go through `escape`. This is the writers' hot loop: when a column holds only
-    ints, finite floats or strings, the conversion is a built-in.
+def typed_column(name: str, values: Sequence[Any], kind: Kind) -> pl.Series:
+    """A column of a table (see `columns`) as a polars column of its `kind`, null where
+    a value is `ABSENT`; values that are not plain (bools, numpy scalars, lists) are
+    converted as `formatter` writes them.
 
-    >>> cells([2, ABSENT], "long", "<n>", "</n>")
-    ['<n>2</n>', '']
+    >>> typed_column("n", [1, ABSENT, True], "long").to_list()
+    [1, None, 1]
     """
     types = set(map(type, values))
     absent = _Absent in types
     types.discard(_Absent)
-    text: Callable[[Any], str]
-    if types == {int}:
-        text = str
-    elif types == {float} and all(map(math.isfinite, (v for v in values if v is not ABSENT))):
-        text = repr
-    elif types == {str} and kind == "string":
-        text = escape or str
-    else:
-        text = text_of(kind, escape if kind == "string" else None)
-    if not absent:
-        return [before + text(value) + after for value in values]
-    return [before + text(value) + after if value is not ABSENT else "" for value in values]
+    if not types <= _PLAIN_TYPES[kind]:
+        convert: Callable[[Any], Any] = {"long": lambda v: int(plain_value(v)),
+                                         "double": lambda v: float(plain_value(v)),
+                                         "string": formatter("string")}[kind]
+        values = [None if value is ABSENT else convert(value) for value in values]
+    elif absent:
+        values = [None if value is ABSENT else value for value in values]
+    try:
+        return pl.Series(name, values, dtype=_DTYPES[kind], strict=False)
+    except (UnicodeEncodeError, pl.exceptions.ComputeError):  # a lone surrogate
+        return pl.Series(name, [None if v is None else _NOT_XML.sub("", v) for v in values],
+                         dtype=pl.String)
+
+
+def typed_frame(table: Mapping[str, Sequence[Any]], kinds: Mapping[str, Kind]) -> pl.DataFrame:
+    """The columns of `table` named in `kinds`, each a polars column of its kind."""
+    return pl.DataFrame([typed_column(name, table[name], kind) for name, kind in kinds.items()])
+
+
+# `_NOT_XML` in the syntax of polars' (Rust's) regular expressions; polars' strings are
+# UTF-8, so no lone surrogate reaches them.
+_NOT_XML_RUST = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x{fffe}\x{ffff}]"
+
+
+def xml_text_expression(text: pl.Expr, *, attribute: bool = False) -> pl.Expr:
+    """`xml_text` (or, for an `attribute` value, `xml_attribute_text`) on a column of text.
+
+    >>> frame = pl.DataFrame({"t": ['<b>"Léon" & Cie\\n\\x1b']})
+    >>> frame.select(xml_text_expression(pl.col("t"), attribute=True)).item()
+    '&lt;b&gt;&quot;Léon&quot; &amp; Cie&#10;'
+    """
+    text = (text.str.replace_all(_NOT_XML_RUST, "")
+            .str.replace_all("&", "&amp;", literal=True)
+            .str.replace_all("<", "&lt;", literal=True)
+            .str.replace_all(">", "&gt;", literal=True))
+    if attribute:
+        text = (text.str.replace_all('"', "&quot;", literal=True)
+                .str.replace_all("\n", "&#10;", literal=True)
+                .str.replace_all("\r", "&#13;", literal=True)
+                .str.replace_all("\t", "&#9;", literal=True))
+    return text
+
+
+def value_text(name: str, kind: Kind, *, attribute: bool = False) -> pl.Expr:
+    """The values of column `name` (of `kind`) as XML writes them: integers as they are,
+    doubles as XML Schema writes them (`number`), text escaped (`xml_text_expression`).
+
+    >>> frame = pl.DataFrame({"d": [0.5, float("nan"), float("-inf")]})
+    >>> frame.select(value_text("d", "double")).to_series().to_list()
+    ['0.5', 'NaN', '-INF']
+    """
+    column = pl.col(name)
+    if kind == "string":
+        return xml_text_expression(column, attribute=attribute)
+    if kind == "double":
+        column = column.cast(pl.Float64)
+        return (pl.when(column.is_infinite())
+                .then(pl.when(column > 0).then(pl.lit("INF")).otherwise(pl.lit("-INF")))
+                .otherwise(column.cast(pl.String)))
+    return column.cast(pl.String)
+
+
+def cells(name: str, kind: Kind, before: str, after: str, *, attribute: bool = False,
+          ) -> pl.Expr:
+    """`before + value as text + after` for each value of column `name`, "" where it
+    has none. This is the writers' hot loop, run a column at a time outside Python.
+
+    >>> frame = pl.DataFrame({"n": [2, None]})
+    >>> frame.select(cells("n", "long", "<n>", "</n>")).to_series().to_list()
+    ['<n>2</n>', '']
+    """
+    return pl.concat_str([pl.lit(before), value_text(name, kind, attribute=attribute),
+                          pl.lit(after)]).fill_null("")
+
+
+def joined(parts: Sequence[pl.Expr]) -> pl.Expr:
+    """The row-wise concatenation of `parts` ("" for none)."""
+    return pl.concat_str(list(parts)) if parts else pl.lit("")
+
+
+def write_rows(file: IO[bytes], table: Mapping[str, Sequence[Any]], kinds: Mapping[str, Kind],
+               line: pl.Expr) -> None:
+    """Write the text of `line` for every row of `table` (see `columns`; the columns named
+    in `kinds`), one after the other, as UTF-8. Each batch of rows becomes a polars frame
+    of its own, so no second copy of the whole table is ever held, and the text goes to
+    the file as the bytes polars made (never a Python string: it is most of a file).
+
+    >>> import io
+    >>> file = io.BytesIO()
+    >>> write_rows(file, {"n": [1, 2]}, {"n": "long"}, cells("n", "long", "<n>", "</n>"))
+    >>> file.getvalue()
+    b'<n>1</n><n>2</n>'
+    """
+    length = len(next(iter(table.values()))) if table else 0
+    for rows in batches(length):
+        frame = typed_frame({name: table[name][rows] for name in kinds}, kinds)
+        file.write(frame.select(line.str.join("").cast(pl.Binary)).item())
 
 
 def batches(length: int, size: int = 20_000) -> Iterator[slice]:
@@ -235,9 +303,13 @@ def node_visuals(graph: nx.Graph) -> dict[str, dict[str, int | float]]:
     {'r': 78, 'g': 121, 'b': 167, 'size': 48.0}
     """
     most = max((int(d.get("mentions", 1)) for _, d in graph.nodes(data=True)), default=1)
+    colours: dict[str, tuple[int, int, int]] = {}
     visuals = {}
     for node, data in graph.nodes(data=True):
-        r, g, b = rgb(type_colour(str(data.get("type", ""))))
+        entity_type = str(data.get("type", ""))
+        if entity_type not in colours:
+            colours[entity_type] = rgb(type_colour(entity_type))
+        r, g, b = colours[entity_type]
         visuals[str(node)] = {"r": r, "g": g, "b": b,
                               "size": node_size(int(data.get("mentions", 1)), most=most)}
     return visuals
@@ -252,3 +324,34 @@ def corpus_description(graph: nx.Graph) -> str:
     """
     facts = "; ".join(f"{name}={plain_value(value)}" for name, value in graph.graph.items())
     return f"entity-graph: {facts}" if facts else "entity-graph"  # escaped by the writers
+
+
+@dataclass
+class GraphTables:
+    """A graph's nodes and links with their attributes a column at a time (see `columns`)
+    and their kinds, and each node's visuals: what every XML writer reads first, made
+    once when several files are written from one graph."""
+
+    nodes: list[tuple[Any, dict]]
+    node_table: dict[str, list[Any]]
+    node_kinds: dict[str, Kind]
+    visuals: dict[str, dict[str, int | float]]
+    edges: list[tuple[Any, Any, dict]]
+    edge_table: dict[str, list[Any]]
+    edge_kinds: dict[str, Kind]
+
+
+def graph_tables(graph: nx.Graph) -> GraphTables:
+    """The `GraphTables` of `graph`.
+
+    >>> g = nx.Graph(); g.add_edge("a", "b", weight=2.5)
+    >>> tables = graph_tables(g)
+    >>> tables.edge_table, tables.edge_kinds
+    ({'weight': [2.5]}, {'weight': 'double'})
+    """
+    nodes = list(graph.nodes(data=True))
+    edges = list(graph.edges(data=True))
+    node_table = columns([data for _, data in nodes])
+    edge_table = columns([data for _, _, data in edges])
+    return GraphTables(nodes, node_table, column_kinds(node_table), node_visuals(graph),
+                       edges, edge_table, column_kinds(edge_table))

@@ -15,22 +15,22 @@ from pathlib import Path
 from typing import IO
 
 import networkx as nx
+import polars as pl
 
 from entity_graph.graph.atomic import atomic_write
 from entity_graph.graph.attributes import (
     ABSENT,
     VIZ,
+    GraphTables,
     Kind,
-    batches,
     cells,
-    column_kinds,
     columns,
     corpus_description,
-    node_visuals,
-    number,
+    graph_tables,
+    write_rows,
     xml_attribute,
-    xml_attribute_text,
     xml_text,
+    xml_text_expression,
 )
 from entity_graph.graph.cooccurrence import Attachments, link
 
@@ -39,6 +39,9 @@ _HEADER = ('<?xml version="1.0" encoding="UTF-8"?>\n'
            'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
            'xsi:schemaLocation="http://gexf.net/1.3 http://gexf.net/1.3/gexf.xsd" '
            'version="1.3">\n')
+# Column names of the writer's own columns: no attribute can be called that.
+_ID, _LABEL, _SPELLS, _SOURCE, _TARGET, _WEIGHT, _INDEX = (
+    f"\x00{name}" for name in ("id", "label", "spells", "source", "target", "weight", "index"))
 
 
 @cache  # a corpus has few distinct dates, and every dated node and link has spells
@@ -60,14 +63,16 @@ def _attributes(kinds: Mapping[str, Kind], domain: str) -> Iterator[str]:
     yield "</attributes>\n"
 
 
-def _attvalues(table: Mapping[str, list], kinds: Mapping[str, Kind], rows: slice) -> list[str]:
-    """The `<attvalues>` element of each of the `rows` of a table (see `columns`)."""
-    parts = [cells(table[name][rows], kind, f'<attvalue for={xml_attribute(name)} value="',
-                   '"/>', escape=xml_attribute_text) for name, kind in kinds.items()]
-    if not parts:
-        return [""] * (rows.stop - rows.start)
-    return [f"<attvalues>{joined}</attvalues>" if joined else ""
-            for joined in map("".join, zip(*parts, strict=True))]
+def _attvalues(kinds: Mapping[str, Kind]) -> list[pl.Expr]:
+    """The parts of the `<attvalues>` element of a row's attributes (none when it has no
+    value at all)."""
+    if not kinds:
+        return []
+    present = pl.any_horizontal([pl.col(name).is_not_null() for name in kinds])
+    return [pl.when(present).then(pl.lit("<attvalues>")).otherwise(pl.lit("")),
+            *(cells(name, kind, f'<attvalue for={xml_attribute(name)} value="', '"/>',
+                    attribute=True) for name, kind in kinds.items()),
+            pl.when(present).then(pl.lit("</attvalues>")).otherwise(pl.lit(""))]
 
 
 def _spells(spells: Iterable[tuple[str, str]] | None) -> str:
@@ -77,61 +82,81 @@ def _spells(spells: Iterable[tuple[str, str]] | None) -> str:
                                 for start, end in spells) + "</spells>"
 
 
-def write_gexf_to(graph: nx.Graph, file: IO[str], *,
-                  attachments: Attachments | None = None) -> None:
-    """Stream `graph` as GEXF 1.3 into a text file, a batch of nodes or links at a time."""
+def write_gexf_to(graph: nx.Graph, file: IO[bytes], *,
+                  attachments: Attachments | None = None,
+                  tables: GraphTables | None = None) -> None:
+    """Stream `graph` as GEXF 1.3 into a text file, a batch of nodes or links at a time
+    (`tables`: the graph's, when already made)."""
     spells = attachments.spells if attachments else {}
     dated = any(spells.values())
-    nodes = list(graph.nodes(data=True))
-    quoted = {node: xml_attribute(str(node)) for node, _ in nodes}
-    visuals = node_visuals(graph)
-    node_table = columns([d for _, d in nodes])
-    node_kinds = {name: kind for name, kind in column_kinds(node_table).items()
+    tables = tables or graph_tables(graph)
+    nodes, visuals = tables.nodes, tables.visuals
+    node_table = tables.node_table
+    node_kinds = {name: kind for name, kind in tables.node_kinds.items()
                   if name not in (*VIZ, "label")}
-    edges = list(graph.edges(data=True))
-    edge_table = columns([d for _, _, d in edges])
-    edge_kinds = {name: kind for name, kind in column_kinds(edge_table).items()
-                  if name != "weight"}
-    file.write(_HEADER)
-    file.write(f"<meta><creator>entity-graph</creator>"
-               f"<description>{xml_text(corpus_description(graph))}</description></meta>\n")
+    edges, edge_table = tables.edges, tables.edge_table
+    edge_kinds = {name: kind for name, kind in tables.edge_kinds.items() if name != "weight"}
     mode = 'mode="dynamic" timeformat="date"' if dated else 'mode="static"'
-    file.write(f'<graph defaultedgetype="undirected" {mode}>\n')
-    file.writelines(_attributes(node_kinds, "node"))
-    file.writelines(_attributes(edge_kinds, "edge"))
-    file.write("<nodes>\n")
-    for rows in batches(len(nodes)):
-        values = _attvalues(node_table, node_kinds, rows)
-        lines = []
-        for (node, data), attvalues in zip(nodes[rows], values, strict=True):
-            look = visuals[str(node)]
-            position = (f'<viz:position x="{number(float(data["x"]))}" '
-                        f'y="{number(float(data["y"]))}" z="0.0"/>'
-                        if "x" in data and "y" in data else "")
-            lines.append(
-                f"<node id={quoted[node]} label={xml_attribute(str(data.get('label', node)))}>"
-                f"{attvalues}{_spells(spells.get(node))}"
-                f'<viz:color r="{look["r"]}" g="{look["g"]}" b="{look["b"]}" a="1.0"/>'
-                f'<viz:size value="{number(float(look["size"]))}"/>{position}</node>\n')
-        file.write("".join(lines))
-    file.write("</nodes>\n<edges>\n")
+    file.write("".join([
+        _HEADER, "<meta><creator>entity-graph</creator>"
+        f"<description>{xml_text(corpus_description(graph))}</description></meta>\n",
+        f'<graph defaultedgetype="undirected" {mode}>\n',
+        *_attributes(node_kinds, "node"), *_attributes(edge_kinds, "edge"), "<nodes>\n",
+    ]).encode())
+    node_ids = [str(node) for node, _ in nodes]
+    labels = node_table.get("label")
+    positioned = "x" in node_table and "y" in node_table
+    looks = columns([visuals[node] for node in node_ids])
+    node_columns = {
+        _ID: node_ids,
+        _LABEL: [node_id if label is ABSENT else str(label)
+                 for node_id, label in zip(node_ids, labels, strict=True)] if labels else node_ids,
+        _SPELLS: [_spells(spells.get(node)) for node, _ in nodes],
+        **{name: node_table[name] for name in node_kinds},
+        **{f"\x00{name}": looks[name] for name in ("r", "g", "b", "size")},
+        **({"\x00x": node_table["x"], "\x00y": node_table["y"]} if positioned else {}),
+    }
+    position = [cells("\x00x", "double", '<viz:position x="', '" '),
+                cells("\x00y", "double", 'y="', '" z="0.0"/>')] if positioned else []
+    node_line = pl.concat_str([
+        pl.lit('<node id="'), xml_text_expression(pl.col(_ID), attribute=True),
+        pl.lit('" label="'), xml_text_expression(pl.col(_LABEL), attribute=True), pl.lit('">'),
+        *_attvalues(node_kinds), pl.col(_SPELLS),
+        cells("\x00r", "long", '<viz:color r="', '" '), cells("\x00g", "long", 'g="', '" '),
+        cells("\x00b", "long", 'b="', '" a="1.0"/>'),
+        cells("\x00size", "double", '<viz:size value="', '"/>'), *position,
+        pl.lit("</node>\n")])
+    write_rows(file, node_columns, {
+        _ID: "string", _LABEL: "string", _SPELLS: "string", **node_kinds,
+        "\x00r": "long", "\x00g": "long", "\x00b": "long", "\x00size": "double",
+        **({"\x00x": "double", "\x00y": "double"} if positioned else {})}, node_line)
+    file.write(b"</nodes>\n<edges>\n")
     weights = edge_table.get("weight")
-    for rows in batches(len(edges)):
-        values = _attvalues(edge_table, edge_kinds, rows)
-        weight_attributes = ([f' weight="{number(float(w))}"' if w is not ABSENT and w is not None
-                              else "" for w in weights[rows]] if weights
-                             else [""] * (rows.stop - rows.start))
-        file.write("".join(
-            f'<edge id="{index}" source={quoted[a]} target={quoted[b]}{weight}>'
-            f"{attvalues}{_spells(spells.get(link(a, b)))}</edge>\n"
-            for index, (a, b, _), weight, attvalues in zip(
-                range(rows.start, rows.stop), edges[rows], weight_attributes, values,
-                strict=True)))
-    file.write("</edges>\n</graph>\n</gexf>\n")
+    edge_columns = {
+        _INDEX: range(len(edges)),
+        _SOURCE: [str(a) for a, _, _ in edges],
+        _TARGET: [str(b) for _, b, _ in edges],
+        _SPELLS: [_spells(spells.get(link(a, b))) for a, b, _ in edges] if dated
+        else [""] * len(edges),
+        _WEIGHT: [ABSENT if w is None else w for w in weights] if weights
+        else [ABSENT] * len(edges),
+        **{name: edge_table[name] for name in edge_kinds},
+    }
+    edge_line = pl.concat_str([
+        pl.lit('<edge id="'), pl.col(_INDEX).cast(pl.String), pl.lit('" source="'),
+        xml_text_expression(pl.col(_SOURCE), attribute=True), pl.lit('" target="'),
+        xml_text_expression(pl.col(_TARGET), attribute=True), pl.lit('"'),
+        cells(_WEIGHT, "double", ' weight="', '"'), pl.lit(">"),
+        *_attvalues(edge_kinds), pl.col(_SPELLS), pl.lit("</edge>\n")])
+    write_rows(file, edge_columns, {_INDEX: "long", _SOURCE: "string", _TARGET: "string",
+                                    _SPELLS: "string", _WEIGHT: "double", **edge_kinds},
+               edge_line)
+    file.write(b"</edges>\n</graph>\n</gexf>\n")
 
 
 def write_gexf(graph: nx.Graph, path: str | Path, *,
-               attachments: Attachments | None = None) -> None:
+               attachments: Attachments | None = None,
+               tables: GraphTables | None = None) -> None:
     """Write GEXF 1.3, atomically, with Gephi's viz attributes (colour, size, position).
     With the `attachments` of a dated corpus, nodes and links get their `spells`: the
     graph is dynamic, so Gephi's timeline can play it.
@@ -143,5 +168,5 @@ def write_gexf(graph: nx.Graph, path: str | Path, *,
     >>> nx.read_gexf(path).nodes["a"]["viz"]["position"]
     {'x': 1.0, 'y': 2.0, 'z': 0.0}
     """
-    with atomic_write(path) as file:
-        write_gexf_to(graph, file, attachments=attachments)
+    with atomic_write(path, "wb") as file:
+        write_gexf_to(graph, file, attachments=attachments, tables=tables)

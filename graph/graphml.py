@@ -15,18 +15,21 @@ from pathlib import Path
 from typing import IO
 
 import networkx as nx
+import polars as pl
 
 from entity_graph.graph.atomic import atomic_write
 from entity_graph.graph.attributes import (
+    GraphTables,
     Kind,
-    batches,
     cells,
     column_kinds,
     columns,
     corpus_description,
-    node_visuals,
+    graph_tables,
+    write_rows,
     xml_attribute,
     xml_text,
+    xml_text_expression,
 )
 
 _HEADER = ('<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -35,6 +38,8 @@ _HEADER = ('<?xml version="1.0" encoding="UTF-8"?>\n'
            'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
            'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">\n')
 _NOT_ID = re.compile(r"[^\w.-]")
+# Column names of the ids in the writers' tables: no attribute can be called that.
+_ID, _SOURCE, _TARGET = "\x00id", "\x00source", "\x00target"
 
 
 def _key_ids(names: list[str], taken: set[str], prefix: str) -> dict[str, str]:
@@ -51,47 +56,48 @@ def _keys(kinds: Mapping[str, Kind], ids: Mapping[str, str], domain: str) -> Ite
                f'attr.type="{kind}"/>\n')
 
 
-def _data(table: Mapping[str, list], kinds: Mapping[str, Kind], ids: Mapping[str, str],
-          rows: slice) -> list[str]:
-    """The `<data>` elements of the `rows` of a table of attributes (see `columns`)."""
-    parts = [cells(table[name][rows], kind, f'<data key="{ids[name]}">', "</data>",
-                   escape=xml_text) for name, kind in kinds.items()]
-    return list(map("".join, zip(*parts, strict=True))) if parts else [""] * (
-        rows.stop - rows.start)
+def _data(kinds: Mapping[str, Kind], ids: Mapping[str, str]) -> list[pl.Expr]:
+    """The `<data>` elements of a row's attributes, one expression per attribute."""
+    return [cells(name, kind, f'<data key="{ids[name]}">', "</data>")
+            for name, kind in kinds.items()]
 
 
-def write_graphml_to(graph: nx.Graph, file: IO[str]) -> None:
-    """Stream `graph` as GraphML into a text file, a batch of nodes or links at a time."""
-    nodes = [str(node) for node in graph]
-    quoted = dict(zip(graph, map(xml_attribute, nodes), strict=True))
-    visuals = node_visuals(graph)
-    node_table = columns([d for _, d in graph.nodes(data=True)])
-    visual_table = columns([visuals[node] for node in nodes])
-    edges = list(graph.edges(data=True))
-    edge_table = columns([d for _, _, d in edges])
-    node_kinds, visual_kinds = column_kinds(node_table), column_kinds(visual_table)
-    edge_kinds = column_kinds(edge_table)
+def write_graphml_to(graph: nx.Graph, file: IO[bytes], *,
+                     tables: GraphTables | None = None) -> None:
+    """Stream `graph` as GraphML into a text file, a batch of nodes or links at a time
+    (`tables`: the graph's, when already made)."""
+    tables = tables or graph_tables(graph)
+    nodes = [str(node) for node, _ in tables.nodes]
+    visual_table = columns([tables.visuals[node] for node in nodes])
+    node_kinds, visual_kinds = tables.node_kinds, column_kinds(visual_table)
+    edge_kinds = tables.edge_kinds
     node_ids = _key_ids(list({**node_kinds, **visual_kinds}), set(), "")
     edge_ids = _key_ids(list(edge_kinds), set(node_ids.values()), "edge_")
-    file.write(_HEADER)
-    file.write(f"<desc>{xml_text(corpus_description(graph))}</desc>\n")
-    file.writelines(_keys({**node_kinds, **visual_kinds}, node_ids, "node"))
-    file.writelines(_keys(edge_kinds, edge_ids, "edge"))
-    file.write('<graph edgedefault="undirected">\n')
-    ids = list(quoted.values())
-    for rows in batches(len(nodes)):
-        data = _data(node_table, node_kinds, node_ids, rows)
-        looks = _data(visual_table, visual_kinds, node_ids, rows)
-        file.write("".join(f"<node id={name}>{d}{look}</node>\n"
-                           for name, d, look in zip(ids[rows], data, looks, strict=True)))
-    for rows in batches(len(edges)):
-        data = _data(edge_table, edge_kinds, edge_ids, rows)
-        file.write("".join(f"<edge source={quoted[a]} target={quoted[b]}>{d}</edge>\n"
-                           for (a, b, _), d in zip(edges[rows], data, strict=True)))
-    file.write("</graph>\n</graphml>\n")
+    file.write("".join([
+        _HEADER, f"<desc>{xml_text(corpus_description(graph))}</desc>\n",
+        *_keys({**node_kinds, **visual_kinds}, node_ids, "node"),
+        *_keys(edge_kinds, edge_ids, "edge"), '<graph edgedefault="undirected">\n',
+    ]).encode())
+    # Visual columns that are also node attributes (the layout's x, y) are written once.
+    visual_kinds = {name: kind for name, kind in visual_kinds.items() if name not in node_kinds}
+    node_line = pl.concat_str([
+        pl.lit('<node id="'), xml_text_expression(pl.col(_ID), attribute=True), pl.lit('">'),
+        *_data(node_kinds, node_ids), *_data(visual_kinds, node_ids), pl.lit("</node>\n")])
+    write_rows(file, {_ID: nodes, **tables.node_table, **visual_table},
+               {_ID: "string", **node_kinds, **visual_kinds}, node_line)
+    edges = tables.edges
+    edge_line = pl.concat_str([
+        pl.lit('<edge source="'), xml_text_expression(pl.col(_SOURCE), attribute=True),
+        pl.lit('" target="'), xml_text_expression(pl.col(_TARGET), attribute=True),
+        pl.lit('">'), *_data(edge_kinds, edge_ids), pl.lit("</edge>\n")])
+    write_rows(file, {_SOURCE: [str(a) for a, _, _ in edges],
+                      _TARGET: [str(b) for _, b, _ in edges], **tables.edge_table},
+               {_SOURCE: "string", _TARGET: "string", **edge_kinds}, edge_line)
+    file.write(b"</graph>\n</graphml>\n")
 
 
-def write_graphml(graph: nx.Graph, path: str | Path) -> None:
+def write_graphml(graph: nx.Graph, path: str | Path, *,
+                  tables: GraphTables | None = None) -> None:
     """Write GraphML with typed attributes, atomically; Gephi takes `label` as the node
     label and `r`, `g`, `b`, `size`, `x`, `y` as its colour, size and position.
 
@@ -102,5 +108,5 @@ def write_graphml(graph: nx.Graph, path: str | Path) -> None:
     >>> nx.read_graphml(path).edges["a", "b"]["weight"]
     2
     """
-    with atomic_write(path) as file:
-        write_graphml_to(graph, file)
+    with atomic_write(path, "wb") as file:
+        write_graphml_to(graph, file, tables=tables)

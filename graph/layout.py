@@ -53,9 +53,10 @@ def strongest_nodes(graph: nx.Graph, limit: int) -> list:
     >>> strongest_nodes(g, 1)
     ['b']
     """
-    order = sorted(graph, key=lambda n: (-graph.nodes[n].get("mentions", 0), -graph.degree(n),
-                                         str(graph.nodes[n].get("label", n))))
-    return order[:limit]
+    degree = dict(graph.degree())
+    order = sorted(graph.nodes(data=True), key=lambda item: (
+        -item[1].get("mentions", 0), -degree[item[0]], str(item[1].get("label", item[0]))))
+    return [node for node, _ in order[:limit]]
 
 
 def add_layout(graph: nx.Graph, *, seed: int = 42, communities: dict | None = None,

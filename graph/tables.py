@@ -6,13 +6,13 @@ recommends (`spreadsheet_safe`): a leading apostrophe, which `raw_value` removes
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import networkx as nx
+import polars as pl
 
 from entity_graph.graph.atomic import atomic_write
 from entity_graph.graph.cooccurrence import Attachments, stated_relations
@@ -64,26 +64,59 @@ def spreadsheet_safe(value: object) -> object:
     return value
 
 
-_STARTS = frozenset(_FORMULA_STARTS)
+# The same rule as `spreadsheet_safe`, as expressions over a whole column (polars' regular
+# expressions are Rust's: `\z` is Python's `\Z`).
+_RISKY = r"^[=+\-@\t\r']"
+_DIALOGUE_LINE = r"^-[ \x{a0}]+[^\W\d_][^=|]*\z"
+# Rows converted to CSV text at a time: bounds the memory a big table needs.
+_CSV_BATCH = 50_000
 
 
-def _safe(row: Iterable[object]) -> list[object]:
-    # `spreadsheet_safe` inlined: this runs for every cell of the big tables.
-    return [("'" + value if type(value) is str and value[:1] in _STARTS
-             and not _DIALOGUE.match(value) else value) for value in row]
+def _column(name: str, values: Sequence[object]) -> pl.Series:
+    """A table column as polars takes it: values of one type (None for an empty cell) as
+    they are, anything mixed as the text the csv module would write."""
+    types = set(map(type, values))
+    types.discard(type(None))
+    if len(types) > 1 or not types <= {int, float, str}:
+        values = [None if value is None else str(value) for value in values]
+    return pl.Series(name, list(values), strict=False)
+
+
+def _spreadsheet_safe_column(name: str) -> pl.Expr:
+    """`spreadsheet_safe` on every cell of a text column; empty cells become nulls, which
+    the writer leaves empty rather than quoted."""
+    cell = pl.col(name)
+    risky = cell.str.contains(_RISKY) & ~cell.str.contains(_DIALOGUE_LINE)
+    return (pl.when(cell == "").then(None).when(risky).then(pl.lit("'") + cell)
+            .otherwise(cell).alias(name))
+
+
+def _write_table(path: str | Path, columns: list[str], table: Sequence[Sequence]) -> None:
+    """A table given a column at a time, in the order of `columns` (None for an empty
+    cell), as CSV: comma, minimal quoting, CRLF line ends, as the csv module writes; every
+    text cell made safe for spreadsheets. polars turns a batch of rows at a time into
+    text (so no second copy of a whole big table is held), a column at a time outside
+    Python: this is the bulk of writing a big table."""
+    length = len(table[0]) if table else 0
+    with atomic_write(path, "wb") as file:
+        for start in range(0, max(length, 1), _CSV_BATCH):
+            rows = slice(start, start + _CSV_BATCH)
+            frame = pl.DataFrame([_column(name, values[rows])
+                                  for name, values in zip(columns, table, strict=True)])
+            frame = frame.with_columns(_spreadsheet_safe_column(name)
+                                       for name, kind in frame.schema.items()
+                                       if kind == pl.String)
+            text = frame.write_csv(include_header=start == 0, line_terminator="\r\n")
+            file.write(text.encode("utf-8"))
 
 
 def _write_rows(path: str | Path, columns: list[str], rows: Iterable[dict]) -> None:
-    _write_lists(path, columns, ([row.get(name, "") for name in columns] for row in rows))
+    _write_lists(path, columns, ([row.get(name) for name in columns] for row in rows))
 
 
 def _write_lists(path: str | Path, columns: list[str], rows: Iterable[Sequence]) -> None:
-    """Rows given as lists in the order of `columns`, every text cell made safe for
-    spreadsheets (`spreadsheet_safe`)."""
-    with atomic_write(path, newline="") as file:
-        writer = csv.writer(file)
-        writer.writerow(columns)
-        writer.writerows(map(_safe, rows))
+    """Rows given as lists in the order of `columns` (None for an empty cell)."""
+    _write_table(path, columns, list(zip(*rows, strict=True)) or [()] * len(columns))
 
 
 def raw_value(cell: str) -> str:
@@ -107,30 +140,43 @@ def write_entities_csv(graph: nx.Graph, path: str | Path) -> None:
                 ({"id": n, **graph.nodes[n]} for n in _nodes_by_importance(graph)))
 
 
-def _edges_by_weight(graph: nx.Graph) -> list[tuple]:
+def edges_by_weight(graph: nx.Graph) -> list[tuple]:
+    """The links with their data, heaviest first (then by ids): the rows of `edges.csv`
+    and `evidence.csv`, sorted once for both.
+
+    >>> g = nx.Graph(); g.add_edge("a", "b", weight=1); g.add_edge("b", "c", weight=3)
+    >>> [(a, b) for a, b, _ in edges_by_weight(g)]
+    [('b', 'c'), ('a', 'b')]
+    """
     return sorted(graph.edges(data=True), key=lambda e: (-e[2].get("weight", 0), e[0], e[1]))
 
 
-def write_edges_csv(graph: nx.Graph, path: str | Path) -> None:
-    """One row per edge, heaviest first; `evidence` is one example a line; with
-    relations, `predicate`, `relation_count` and `relations` come before it."""
-    labels = {node: label for node, label in graph.nodes(data="label", default=None)}
-    first: dict = next(iter(graph.edges(data=True)), (None, None, {}))[2]
+def write_edges_csv(graph: nx.Graph, path: str | Path, *,
+                    order: list[tuple] | None = None) -> None:
+    """One row per edge, heaviest first (`order`, from `edges_by_weight`); `evidence` is
+    one example a line; with relations, `predicate`, `relation_count` and `relations`
+    come before it."""
+    edges = order if order is not None else edges_by_weight(graph)
+    labels = {node: label if label is not None else node
+              for node, label in graph.nodes(data="label", default=None)}
+    first: dict = edges[0][2] if edges else {}
     columns = EDGE_COLUMNS[:-1] + [name for name in RELATION_ATTRIBUTES if name in first] \
         + EDGE_COLUMNS[-1:]
-    attributes = columns[4:]
-    _write_lists(path, columns, (
-        [a, b, labels[a] if labels[a] is not None else a,
-         labels[b] if labels[b] is not None else b,
-         *(data.get(name, "") for name in attributes)]
-        for a, b, data in _edges_by_weight(graph)))
+    sources = [a for a, _, _ in edges]
+    targets = [b for _, b, _ in edges]
+    table = [sources, targets, [labels[a] for a in sources], [labels[b] for b in targets]]
+    table += [[data.get(name) for _, _, data in edges] for name in columns[4:]]
+    _write_table(path, columns, table)
 
 
-def write_evidence_csv(graph: nx.Graph, attachments: Attachments, path: str | Path) -> None:
-    """One row per example sentence of each edge."""
+def write_evidence_csv(graph: nx.Graph, attachments: Attachments, path: str | Path, *,
+                       order: list[tuple] | None = None) -> None:
+    """One row per example sentence of each edge, heaviest edge first (see
+    `write_edges_csv`)."""
+    edges = order if order is not None else edges_by_weight(graph)
     _write_lists(path, EVIDENCE_COLUMNS, (
         (a, b, *example)
-        for a, b, _ in _edges_by_weight(graph)
+        for a, b, _ in edges
         for example in attachments.evidence_of(a, b)
     ))
 

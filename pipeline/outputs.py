@@ -6,6 +6,7 @@ import gc
 import multiprocessing
 import multiprocessing.connection
 import os
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,9 +14,11 @@ from typing import TYPE_CHECKING
 
 import networkx as nx
 
+from entity_graph.graph.attributes import graph_tables
 from entity_graph.graph.export import write_gexf, write_graphml, write_json
 from entity_graph.graph.html import write_html
 from entity_graph.graph.tables import (
+    edges_by_weight,
     write_aliases_csv,
     write_documents_csv,
     write_edges_csv,
@@ -85,8 +88,10 @@ def write_outputs(result: Result, out_dir: str | Path, settings: Settings | None
     gc.freeze()
     try:
         def graph_files() -> None:
-            write("graph.gexf", lambda path: write_gexf(graph, path, attachments=attachments))
-            write("graph.graphml", lambda path: write_graphml(graph, path))
+            columns = graph_tables(graph)  # read once for both XML files
+            write("graph.gexf", lambda path: write_gexf(graph, path, attachments=attachments,
+                                                        tables=columns))
+            write("graph.graphml", lambda path: write_graphml(graph, path, tables=columns))
             write("graph.json", lambda path: write_json(graph, path, attachments=attachments))
 
         # On a large graph a forked process writes the three graph files (the graph is
@@ -97,8 +102,10 @@ def write_outputs(result: Result, out_dir: str | Path, settings: Settings | None
                 graph, path, attachments=attachments, corpus=corpus,
                 max_nodes=settings.html_max_nodes))
             write("entities.csv", lambda path: write_entities_csv(graph, path))
-            write("edges.csv", lambda path: write_edges_csv(graph, path))
-            write("evidence.csv", lambda path: write_evidence_csv(graph, attachments, path))
+            order = edges_by_weight(graph)
+            write("edges.csv", lambda path: write_edges_csv(graph, path, order=order))
+            write("evidence.csv", lambda path: write_evidence_csv(graph, attachments, path,
+                                                                  order=order))
             if result.table is not None and not set(tables) <= kept:
                 table = result.table
                 write("aliases.csv", lambda path: write_aliases_csv(table, path))
@@ -154,9 +161,10 @@ def remove_leftovers(out: Path) -> list[Path]:
 @contextmanager
 def _writing_aside(write: Callable[[], None], graph: nx.Graph) -> Iterator[None]:
     """Run `write()` in a forked process during the `with` block (in this process when the
-    graph is small or fork is unavailable). A fork shares the graph without pickling it;
-    a failure there is raised here."""
-    if graph.number_of_nodes() < FORK_OUTPUTS_FROM or \
+    graph is small, fork is unavailable, or polars' threads run here already: see
+    `polars_started`). A fork shares the graph without pickling it; a failure there is
+    raised here."""
+    if graph.number_of_nodes() < FORK_OUTPUTS_FROM or polars_started() or \
             "fork" not in multiprocessing.get_all_start_methods():
         write()
         yield
@@ -177,6 +185,24 @@ def _writing_aside(write: Callable[[], None], graph: nx.Graph) -> Iterator[None]
         process.join()
     if failure:
         raise OutputError(failure)
+
+
+def polars_started() -> bool:
+    """Whether polars' thread pool runs in this process (its threads are named
+    "polars-0", "polars-1"…; True where that cannot be told). A forked process must then
+    not use polars, which writes the XML files and the tables: the pool's threads are not
+    copied by fork, and its first task would wait for them for ever. In a build run from
+    the command line the pool starts only with the first table, after the fork; a second
+    build in one process (a notebook, a script) writes its outputs in one process."""
+    try:
+        tasks = Path("/proc/self/task")
+        names = [(task / "comm").read_text(encoding="utf-8").strip() for task in tasks.iterdir()]
+    except OSError:
+        return True
+    return any(_POLARS_THREAD.fullmatch(name) for name in names)
+
+
+_POLARS_THREAD = re.compile(r"polars-\d+")
 
 
 def _report_to(pipe: multiprocessing.connection.Connection, write: Callable[[], None],

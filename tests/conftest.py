@@ -34,3 +34,31 @@ def seed_build(tmp_path_factory):
 
     out = tmp_path_factory.mktemp("seed-output")
     return build([CORPUS], out, Settings(progress=False))
+
+
+@pytest.fixture
+def build_with_forked_writer():
+    """Run `build(corpus, out + n)` for n = 0 .. builds - 1 in a fresh Python process,
+    with the graph files written by a forked process whenever the build may fork (see
+    `outputs.polars_started`: this test process started polars' threads long ago, so it
+    never forks its writer). Returns that process's output: "fork" or "no fork" before
+    each build. Deadline: a hang fails the test, not the suite."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from entity_graph.pipeline import outputs\n"
+        "from entity_graph.pipeline.run import build\n"
+        "outputs.FORK_OUTPUTS_FROM = 0\n"
+        "for n in range(int(sys.argv[3])):\n"
+        "    print('no fork' if outputs.polars_started() else 'fork', flush=True)\n"
+        "    build(sys.argv[1], sys.argv[2] + str(n), curation='', progress=False)\n")
+
+    def run(corpus, out, builds: int = 1) -> str:
+        done = subprocess.run([sys.executable, "-c", script, str(corpus), str(out), str(builds)],
+                              capture_output=True, text=True, timeout=240)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    return run

@@ -195,7 +195,9 @@ def test_a_second_build_into_the_same_folder_is_refused_while_one_runs(tmp_path,
 
 @pytest.mark.parametrize("writer, name, forked", [
     ("write_edges_csv", "edges.csv", False),
-    ("write_graphml", "graph.graphml", True),  # in the process that writes graph files aside
+    # In the process that writes the graph files aside; it fails before it uses polars,
+    # whose threads this test process started long ago (see `outputs.polars_started`).
+    ("write_gexf", "graph.gexf", True),
 ])
 def test_a_failed_output_stage_leaves_the_previous_outputs_whole(tmp_path, capsys,
                                                                 monkeypatch, writer, name,
@@ -220,6 +222,8 @@ def test_a_failed_output_stage_leaves_the_previous_outputs_whole(tmp_path, capsy
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(outputs, writer, disk_full)
+    if forked:  # the forked writer fails before it would use polars
+        monkeypatch.setattr(outputs, "polars_started", lambda: False)
     corpus.write_text(ARTICLE + " Puis Joe Biden est arrivé à Paris.", encoding="utf-8")
     capsys.readouterr()
     assert main(["build", str(corpus), "--out", str(out), "-q"]) == 2
@@ -371,3 +375,16 @@ def test_a_full_disk_never_deletes_a_valid_cache(tmp_path, capsys, monkeypatch):
     assert err.count("\n") == 1 and "database or disk is full" in err
     assert ".entity-graph-cache.sqlite" in err
     assert (out / ".entity-graph-cache.sqlite").read_bytes() == saved
+
+
+def test_a_second_build_in_one_process_with_the_forked_writer_finishes(
+        tmp_path, build_with_forked_writer):
+    """polars (which writes the XML files and the tables) is not fork-safe once its
+    threads have started: a second build in one process (a notebook, a script) must
+    finish all the same, writing its outputs in one process."""
+    corpus = tmp_path / "a.txt"
+    corpus.write_text(ARTICLE, encoding="utf-8")
+    assert build_with_forked_writer(corpus, tmp_path / "out", builds=2) == "fork\nno fork\n"
+    for n in range(2):
+        assert (tmp_path / f"out{n}" / "graph.json").stat().st_size > 0
+        assert (tmp_path / f"out{n}" / "graph.graphml").stat().st_size > 0

@@ -76,3 +76,32 @@ def test_a_build_of_hostile_documents_keeps_them_all_and_writes_readable_files(n
         with open(result.outputs["mentions.csv"], encoding="utf-8", newline="") as file:
             documents = {raw_value(row["doc_id"]) for row in csv.DictReader(file)}
         assert documents == {f"d{n}" for n in range(len(docs))}
+
+
+# The writers apply these rules a column at a time with polars; the Python functions are
+# the rules' definitions. Lone surrogates never reach a column (polars' text is UTF-8;
+# the readers replace them).
+no_surrogates = st.text(alphabet=st.one_of(st.sampled_from(NASTY), st.characters(
+    codec="utf-8", exclude_categories=())), max_size=60)
+
+
+@FAST
+@given(st.lists(no_surrogates, max_size=40))
+def test_the_column_rules_equal_the_python_rules(texts):
+    import polars as pl
+
+    from entity_graph.graph.attributes import (
+        xml_attribute_text,
+        xml_text,
+        xml_text_expression,
+    )
+    from entity_graph.graph.tables import _spreadsheet_safe_column, spreadsheet_safe
+
+    frame = pl.DataFrame({"t": texts}, schema={"t": pl.String})
+    element = frame.select(xml_text_expression(pl.col("t"))).to_series().to_list()
+    attribute = frame.select(xml_text_expression(pl.col("t"), attribute=True)
+                             ).to_series().to_list()
+    safe = frame.select(_spreadsheet_safe_column("t")).to_series().to_list()
+    assert element == [xml_text(text) for text in texts]
+    assert attribute == [xml_attribute_text(text) for text in texts]
+    assert safe == [spreadsheet_safe(text) or None for text in texts]  # "" is an empty cell
