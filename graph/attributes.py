@@ -250,11 +250,6 @@ def cells(name: str, kind: Kind, before: str, after: str, *, attribute: bool = F
                           pl.lit(after)]).fill_null("")
 
 
-def joined(parts: Sequence[pl.Expr]) -> pl.Expr:
-    """The row-wise concatenation of `parts` ("" for none)."""
-    return pl.concat_str(list(parts)) if parts else pl.lit("")
-
-
 def write_rows(file: IO[bytes], table: Mapping[str, Sequence[Any]], kinds: Mapping[str, Kind],
                line: pl.Expr) -> None:
     """Write the text of `line` for every row of `table` (see `columns`; the columns named

@@ -27,6 +27,7 @@ from entity_graph.graph.attributes import (
     columns,
     corpus_description,
     graph_tables,
+    value_text,
     write_rows,
     xml_attribute,
     xml_text,
@@ -85,8 +86,8 @@ def _spells(spells: Iterable[tuple[str, str]] | None) -> str:
 def write_gexf_to(graph: nx.Graph, file: IO[bytes], *,
                   attachments: Attachments | None = None,
                   tables: GraphTables | None = None) -> None:
-    """Stream `graph` as GEXF 1.3 into a text file, a batch of nodes or links at a time
-    (`tables`: the graph's, when already made)."""
+    """Stream `graph` as GEXF 1.3 (UTF-8) into a binary file, a batch of nodes or links at
+    a time (`tables`: the graph's, when already made)."""
     spells = attachments.spells if attachments else {}
     dated = any(spells.values())
     tables = tables or graph_tables(graph)
@@ -116,8 +117,11 @@ def write_gexf_to(graph: nx.Graph, file: IO[bytes], *,
         **{f"\x00{name}": looks[name] for name in ("r", "g", "b", "size")},
         **({"\x00x": node_table["x"], "\x00y": node_table["y"]} if positioned else {}),
     }
-    position = [cells("\x00x", "double", '<viz:position x="', '" '),
-                cells("\x00y", "double", 'y="', '" z="0.0"/>')] if positioned else []
+    # Both coordinates or no position: a null in either makes the whole element "".
+    position = [pl.concat_str([
+        pl.lit('<viz:position x="'), value_text("\x00x", "double"), pl.lit('" y="'),
+        value_text("\x00y", "double"), pl.lit('" z="0.0"/>')]).fill_null("")] \
+        if positioned else []
     node_line = pl.concat_str([
         pl.lit('<node id="'), xml_text_expression(pl.col(_ID), attribute=True),
         pl.lit('" label="'), xml_text_expression(pl.col(_LABEL), attribute=True), pl.lit('">'),

@@ -64,8 +64,8 @@ def _data(kinds: Mapping[str, Kind], ids: Mapping[str, str]) -> list[pl.Expr]:
 
 def write_graphml_to(graph: nx.Graph, file: IO[bytes], *,
                      tables: GraphTables | None = None) -> None:
-    """Stream `graph` as GraphML into a text file, a batch of nodes or links at a time
-    (`tables`: the graph's, when already made)."""
+    """Stream `graph` as GraphML (UTF-8) into a binary file, a batch of nodes or links at
+    a time (`tables`: the graph's, when already made)."""
     tables = tables or graph_tables(graph)
     nodes = [str(node) for node, _ in tables.nodes]
     visual_table = columns([tables.visuals[node] for node in nodes])
