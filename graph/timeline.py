@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Iterable
+from functools import cache
 
 
+@cache  # a corpus has few distinct dates, and every dated node and link has spells
 def date_span(date: str) -> tuple[str, str]:
     """The first and last day an ISO date stands for ("2023-06" is the whole of June).
 
