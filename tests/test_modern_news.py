@@ -61,6 +61,12 @@ def test_mars_is_a_planet_outside_a_date_and_a_month_inside_one(nlp):
     assert sum(name == "Mars" for name, _ in found) < 3  # never the month of "15 Mars 2016"
 
 
+def test_a_weekday_opening_a_sentence_names_nothing(nlp):
+    text = "La cellule de crise a été activée. Jeudi, un homme a été arrêté à Anvers."
+    found = mention_names(nlp, text)
+    assert ("Anvers", "LOC") in found and not [name for name, _ in found if name == "Jeudi"]
+
+
 def test_nationalities_before_a_persons_name_are_no_places(nlp):
     text = ("La Suissesse Nicola Spirig a devancé l'Américaine Sarah True et la Britannique "
             "Jodie Stimpson à l'arrivée.")

@@ -27,6 +27,7 @@ from entity_graph.pipeline.rules.french import (
     STREET_WORDS_ELIDED,
     TITLES,
     UNMARRIED_HONORIFICS,
+    WEEKDAYS,
     WOMEN_HONORIFICS,
     alternatives,
 )
@@ -337,8 +338,8 @@ def is_name(name: str) -> bool:
     (True, True, False)
     >>> is_name("Mme"), is_name("Messieurs"), is_name("Madame Bovary")
     (False, False, True)
-    >>> is_name("Mars"), is_name("mars"), is_name("le Mars")
-    (True, False, False)
+    >>> is_name("Mars"), is_name("mars"), is_name("le Mars"), is_name("Jeudi")
+    (True, False, False, False)
     """
     if len(name) < 2 or not any(c.isupper() for c in name):
         return False
@@ -353,7 +354,8 @@ def is_name(name: str) -> bool:
         return False
     words = [fold(word) for word in re.split(r"[\s']+", name) if word]
     if len(words) == 1 and words[0] in CALENDAR_WORDS and name[0].isupper():
-        return True  # "Mars", the planet; `in_date` tells it from a month
+        # "Mars", the planet (`in_date` tells it from a month); a weekday names nothing
+        return words[0] not in WEEKDAYS
     return not all(word in FUNCTION_WORDS for word in words)
 
 

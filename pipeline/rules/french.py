@@ -28,6 +28,7 @@ CALENDAR_WORDS = frozenset(
     """.split()
 )
 FUNCTION_WORDS = _GRAMMAR_WORDS | CALENDAR_WORDS
+WEEKDAYS = frozenset("lundi mardi mercredi jeudi vendredi samedi dimanche".split())
 
 # Lower-case words that may start a name: "de Gaulle", "van Gogh", "von Braun".
 PARTICLES = frozenset("de d du des von van der den ten ter di da del della dos al el ben ibn"
