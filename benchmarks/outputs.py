@@ -96,6 +96,7 @@ def main() -> None:
         first.append(_output_stage(args.files, folder, args.window, "count"))
         again.append(_output_stage(args.files, folder, args.window,
                                    "npmi" if run % 2 == 0 else "count"))
+        shutil.rmtree(folder)  # a copy of the cache and every output: hundreds of MB
     for name, times in (("first build", first), ("re-run", again)):
         print(f"  output stage, {name:<11} {statistics.median(times):5.2f} s  (median of "
               f"{args.runs}: {', '.join(f'{t:.2f}' for t in times)})")
