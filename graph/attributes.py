@@ -67,34 +67,6 @@ def xml_attribute_text(text: str) -> str:
     return text
 
 
-def number(value: float) -> str:
-    """A float as XML Schema writes a double.
-
-    >>> number(0.5), number(float("nan")), number(float("-inf"))
-    ('0.5', 'NaN', '-INF')
-    """
-    if value != value:
-        return "NaN"
-    return ("INF" if value > 0 else "-INF") if value in (_INF, -_INF) else repr(value)
-
-
-_INF = float("inf")
-
-
-def formatter(kind: Kind) -> Callable[[object], str]:
-    """How to write a value of an attribute of `kind`, unescaped: the writers escape
-    strings themselves (element text and attribute values differ).
-
-    >>> formatter("long")(True), formatter("double")(2), formatter("string")(["a", "b"])
-    ('1', '2.0', 'a | b')
-    """
-    if kind == "long":
-        return lambda value: str(int(plain_value(value)))
-    if kind == "double":
-        return lambda value: number(float(plain_value(value)))
-    return lambda value: value if type(value) is str else str(plain_value(value))
-
-
 def plain_value(value: object) -> int | float | str:
     """An attribute value as int, float or str: what GraphML and GEXF can type.
 
@@ -167,7 +139,7 @@ _PLAIN_TYPES: dict[Kind, set[type]] = {"long": {int}, "double": {float, int}, "s
 def typed_column(name: str, values: Sequence[Any], kind: Kind) -> pl.Series:
     """A column of a table (see `columns`) as a polars column of its `kind`, null where
     a value is `ABSENT`; values that are not plain (bools, numpy scalars, lists) are
-    converted as `formatter` writes them.
+    made plain first (`plain_value`).
 
     >>> typed_column("n", [1, ABSENT, True], "long").to_list()
     [1, None, 1]
@@ -178,7 +150,7 @@ def typed_column(name: str, values: Sequence[Any], kind: Kind) -> pl.Series:
     if not types <= _PLAIN_TYPES[kind]:
         convert: Callable[[Any], Any] = {"long": lambda v: int(plain_value(v)),
                                          "double": lambda v: float(plain_value(v)),
-                                         "string": formatter("string")}[kind]
+                                         "string": lambda v: str(plain_value(v))}[kind]
         values = [None if value is ABSENT else convert(value) for value in values]
     elif absent:
         values = [None if value is ABSENT else value for value in values]
@@ -220,7 +192,8 @@ def xml_text_expression(text: pl.Expr, *, attribute: bool = False) -> pl.Expr:
 
 def value_text(name: str, kind: Kind, *, attribute: bool = False) -> pl.Expr:
     """The values of column `name` (of `kind`) as XML writes them: integers as they are,
-    doubles as XML Schema writes them (`number`), text escaped (`xml_text_expression`).
+    doubles as XML Schema writes them ("INF", "-INF", "NaN"), text escaped
+    (`xml_text_expression`).
 
     >>> frame = pl.DataFrame({"d": [0.5, float("nan"), float("-inf")]})
     >>> frame.select(value_text("d", "double")).to_series().to_list()
