@@ -11,9 +11,10 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import combinations
-from typing import TYPE_CHECKING, Literal, NamedTuple, get_args
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, get_args
 
 import networkx as nx
+import numpy as np
 
 from entity_graph.graph.association import jaccard, npmi, pmi
 from entity_graph.graph.timeline import spells
@@ -328,7 +329,7 @@ def graph_from_counts(counts: Counts, table: EntityTable, *, window: Window = "s
     `relation_attributes`)."""
     if weight not in WEIGHTS:
         raise ValueError(f"unknown weight {weight!r}: use one of {', '.join(WEIGHTS)}")
-    occurrences, documents_of, dates_of = counts.occurrences, counts.documents, counts.dates
+    dates_of = counts.dates
     attachments = attachments if attachments is not None else Attachments()
     dated = any(dates_of.values())
     graph = nx.Graph(window=str(window), weight=weight)
@@ -339,28 +340,62 @@ def graph_from_counts(counts: Counts, table: EntityTable, *, window: Window = "s
         if dated:
             graph.nodes[entity.id].update(_seen(dates_of[entity.id]))
             attachments.spells[entity.id] = spells(dates_of[entity.id])
-    for (a, b), pair in counts.pairs.items():
-        measures = {
-            "count": pair.count,
-            "documents": len(pair.documents),
-            "pmi": round(pmi(pair.count, occurrences[a], occurrences[b], counts.contexts), 4),
-            "npmi": round(npmi(pair.count, occurrences[a], occurrences[b], counts.contexts), 4),
-            "jaccard": round(jaccard(len(documents_of[a] & documents_of[b]),
-                                     len(documents_of[a]), len(documents_of[b])), 4),
-        }
-        chosen = measures[weight]
-        graph.add_edge(a, b, **measures, weight=max(chosen, 0.0) if weight in ("pmi", "npmi")
-                       else chosen, evidence=format_evidence(pair.evidence))
-        attachments.evidence[link(a, b)] = pair.evidence
+    keys, pairs = list(counts.pairs), list(counts.pairs.values())
+    measures = link_measures(counts, keys)
+    chosen = measures[weight]
+    if weight in ("pmi", "npmi"):  # below 0 (rarer together than by chance): no weight
+        chosen = [max(value, 0.0) for value in chosen]
+    no_relations: Counter[Said] = Counter()
+    edges = []
+    for (a, b), pair, count, documents, pmi_value, npmi_value, jaccard_value, chosen_value \
+            in zip(keys, pairs, *measures.values(), chosen, strict=True):
+        data = {"count": count, "documents": documents, "pmi": pmi_value, "npmi": npmi_value,
+                "jaccard": jaccard_value, "weight": chosen_value,
+                "evidence": format_evidence(pair.evidence)}
+        key = link(a, b)
+        attachments.evidence[key] = pair.evidence
         if relations:
-            stated = most_said(counts.relations.get((a, b), Counter()))
-            graph.edges[a, b].update(relation_attributes(stated, table))
+            stated = most_said(counts.relations.get((a, b), no_relations))
+            data.update(relation_attributes(stated, table))
             if stated:
-                attachments.relations[(a, b)] = stated
+                attachments.relations[key] = stated
         if dated:
-            graph.edges[a, b].update(_seen(pair.dates))
-            attachments.spells[link(a, b)] = spells(pair.dates)
+            data.update(_seen(pair.dates))
+            attachments.spells[key] = spells(pair.dates)
+        edges.append((a, b, data))
+    graph.add_edges_from(edges)
     return graph
+
+
+def link_measures(counts: Counts, keys: list[tuple[str, str]]) -> dict[str, list]:
+    """Every measure (`WEIGHTS`) of the pairs `keys` of `counts`, a list per measure in
+    the order of `keys`; the association measures rounded to 4 decimals, computed for all
+    pairs at once (see `association`).
+
+    >>> from collections import Counter
+    >>> counts = Counts(4, Counter(a=2, b=2), {"a": {0, 1}, "b": {1}})
+    >>> counts.pairs[("a", "b")] = PairCounts(2, {1})
+    >>> link_measures(counts, [("a", "b")])
+    {'count': [2], 'documents': [1], 'pmi': [1.0], 'npmi': [1.0], 'jaccard': [0.5]}
+    """
+    occurrences, documents_of = counts.occurrences, counts.documents
+    together = [counts.pairs[key].count for key in keys]
+    seen_a = [occurrences[a] for a, _ in keys]
+    seen_b = [occurrences[b] for _, b in keys]
+    in_documents_a = [len(documents_of[a]) for a, _ in keys]
+    in_documents_b = [len(documents_of[b]) for _, b in keys]
+    in_documents = [len(documents_of[a] & documents_of[b]) for a, b in keys]
+
+    def rounded(values: Any) -> list[float]:
+        return np.round(values, 4).tolist()
+
+    return {
+        "count": together,
+        "documents": [len(counts.pairs[key].documents) for key in keys],
+        "pmi": rounded(pmi(together, seen_a, seen_b, counts.contexts)),
+        "npmi": rounded(npmi(together, seen_a, seen_b, counts.contexts)),
+        "jaccard": rounded(jaccard(in_documents, in_documents_a, in_documents_b)),
+    }
 
 
 def most_said(said: Counter[Said]) -> list[Stated]:

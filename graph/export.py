@@ -10,7 +10,7 @@ import networkx as nx
 import orjson
 
 from entity_graph.graph.atomic import atomic_write
-from entity_graph.graph.attributes import batches, node_visuals, plain_value
+from entity_graph.graph.attributes import GraphTables, batches, node_visuals, plain_value
 from entity_graph.graph.cooccurrence import Attachments, link
 from entity_graph.graph.gexf import write_gexf
 from entity_graph.graph.graphml import write_graphml
@@ -40,10 +40,12 @@ def plain_graph(graph: nx.Graph) -> nx.Graph:
 
 
 def write_json(graph: nx.Graph, path: str | Path, *,
-               attachments: Attachments | None = None) -> None:
+               attachments: Attachments | None = None,
+               tables: GraphTables | None = None) -> None:
     """Write node-link JSON (the shape of networkx's `node_link_data`, for web use),
     streamed a batch of nodes or links at a time. With `attachments`, evidence is a list of
     [document id, date, sentence] and dated nodes and links get their `spells`.
+    `tables`: the graph's (`graph_tables`), when already made.
 
     >>> import json, tempfile, pathlib
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "g.json"
@@ -57,13 +59,13 @@ def write_json(graph: nx.Graph, path: str | Path, *,
                    + b',"nodes":[')
         # One orjson call per batch of items, its brackets left out: a batch is the most
         # the writer holds at once.
-        nodes = list(graph.nodes(data=True))
+        nodes = tables.nodes if tables else list(graph.nodes(data=True))
         for rows in batches(len(nodes)):
             items = [{**data, "spells": spells[node], "id": node} if node in spells
                      else {**data, "id": node} for node, data in nodes[rows]]
             file.write((b"," if rows.start else b"") + _dumps(items)[1:-1])
         file.write(b'],"edges":[')
-        edges = list(graph.edges(data=True))
+        edges = tables.edges if tables else list(graph.edges(data=True))
         evidence = attachments.evidence if attachments else None
         for rows in batches(len(edges)):
             items = []

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import IO
 
@@ -79,6 +79,11 @@ def _attvalues(kinds: Mapping[str, Kind]) -> list[pl.Expr]:
 def _spells(spells: Iterable[tuple[str, str]] | None) -> str:
     if not spells:
         return ""
+    return _spells_element(tuple(spells))
+
+
+@lru_cache(maxsize=1 << 16)  # links share a few distinct spell lists: each written once
+def _spells_element(spells: tuple[tuple[str, str], ...]) -> str:
     return "<spells>" + "".join(f'<spell start="{start}" end="{spell_end(end)}"/>'
                                 for start, end in spells) + "</spells>"
 

@@ -27,7 +27,7 @@ import pyvis
 
 from entity_graph.graph.atomic import atomic_write
 from entity_graph.graph.cooccurrence import Attachments
-from entity_graph.graph.layout import SPACING, strongest_nodes
+from entity_graph.graph.layout import SPACING, drawn_graph, strongest_nodes
 from entity_graph.graph.style import COMMUNITY_COLOURS, TYPE_NAMES, type_colour
 
 _VIS_DIR = Path(pyvis.__file__).parent / "templates" / "lib" / "vis-9.1.2"
@@ -155,7 +155,8 @@ def render_html(graph: nx.Graph, *, attachments: Attachments | None = None,
     False
     """
     total_nodes, total_edges = graph.number_of_nodes(), graph.number_of_edges()
-    shown = graph.subgraph(strongest_nodes(graph, max_nodes)) if total_nodes > max_nodes else graph
+    shown = drawn_graph(graph, strongest_nodes(graph, max_nodes)) \
+        if total_nodes > max_nodes else graph
     nodes, edges = node_data(shown, attachments), edge_data(shown, attachments)
     evidence = [edge.pop("evidence") for edge in edges]
     types = sorted({n["type"] for n in nodes}, key=lambda t: (t not in TYPE_NAMES, t))

@@ -6,6 +6,7 @@ recommends (`spreadsheet_safe`): a leading apostrophe, which `raw_value` removes
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -15,7 +16,9 @@ import networkx as nx
 import polars as pl
 
 from entity_graph.graph.atomic import atomic_write
-from entity_graph.graph.cooccurrence import Attachments, stated_relations
+from entity_graph.graph.attributes import ABSENT, GraphTables, graph_tables
+from entity_graph.graph.attributes import columns as attribute_columns
+from entity_graph.graph.cooccurrence import Attachments, link, stated_relations
 
 if TYPE_CHECKING:  # graph/ only needs the shapes of pipeline/'s records
     from entity_graph.pipeline.extraction.records import DocRecord
@@ -68,8 +71,10 @@ def spreadsheet_safe(value: object) -> object:
 # expressions are Rust's: `\z` is Python's `\Z`).
 _RISKY = r"^[=+\-@\t\r']"
 _DIALOGUE_LINE = r"^-[ \x{a0}]+[^\W\d_][^=|]*\z"
-# Rows converted to CSV text at a time: bounds the memory a big table needs.
-_CSV_BATCH = 50_000
+# Rows converted to CSV text at a time: bounds the memory a big table needs, and keeps
+# polars' buffers small enough to be reused (bigger ones cost the kernel a page fault per
+# page, each batch: a third of the writing time of a big table).
+_CSV_BATCH = 5_000
 
 
 def _column(name: str, values: Sequence[object]) -> pl.Series:
@@ -93,30 +98,27 @@ def _spreadsheet_safe_column(name: str) -> pl.Expr:
 
 def _write_table(path: str | Path, columns: list[str], table: Sequence[Sequence]) -> None:
     """A table given a column at a time, in the order of `columns` (None for an empty
-    cell), as CSV: comma, minimal quoting, CRLF line ends, as the csv module writes; every
-    text cell made safe for spreadsheets. polars turns a batch of rows at a time into
-    text (so no second copy of a whole big table is held), a column at a time outside
-    Python: this is the bulk of writing a big table."""
+    cell), as CSV (see `_write_frames`), a batch of rows at a time (so no second copy of
+    a whole big table is held)."""
     length = len(table[0]) if table else 0
+    _write_frames(path, (
+        pl.DataFrame([_column(name, values[rows])
+                      for name, values in zip(columns, table, strict=True)])
+        for rows in (slice(start, start + _CSV_BATCH)
+                     for start in range(0, max(length, 1), _CSV_BATCH))))
+
+
+def _write_frames(path: str | Path, frames: Iterable[pl.DataFrame]) -> None:
+    """The rows of `frames`, one after the other, as CSV: comma, minimal quoting, CRLF
+    line ends, as the csv module writes, with the header of the first frame; every text
+    cell made safe for spreadsheets. polars turns them into text a column at a time
+    outside Python: this is the bulk of writing a big table."""
     with atomic_write(path, "wb") as file:
-        for start in range(0, max(length, 1), _CSV_BATCH):
-            rows = slice(start, start + _CSV_BATCH)
-            frame = pl.DataFrame([_column(name, values[rows])
-                                  for name, values in zip(columns, table, strict=True)])
+        for number, frame in enumerate(frames):
             frame = frame.with_columns(_spreadsheet_safe_column(name)
                                        for name, kind in frame.schema.items()
                                        if kind == pl.String)
-            text = frame.write_csv(include_header=start == 0, line_terminator="\r\n")
-            file.write(text.encode("utf-8"))
-
-
-def _write_rows(path: str | Path, columns: list[str], rows: Iterable[dict]) -> None:
-    _write_lists(path, columns, ([row.get(name) for name in columns] for row in rows))
-
-
-def _write_lists(path: str | Path, columns: list[str], rows: Iterable[Sequence]) -> None:
-    """Rows given as lists in the order of `columns` (None for an empty cell)."""
-    _write_table(path, columns, list(zip(*rows, strict=True)) or [()] * len(columns))
+            frame.write_csv(file, include_header=number == 0, line_terminator="\r\n")
 
 
 def raw_value(cell: str) -> str:
@@ -129,65 +131,121 @@ def raw_value(cell: str) -> str:
     return cell[1:] if cell.startswith("'") else cell
 
 
-def _nodes_by_importance(graph: nx.Graph) -> list:
-    return sorted(graph, key=lambda n: (-graph.nodes[n].get("mentions", 0),
-                                        graph.nodes[n].get("label", str(n))))
+def write_entities_csv(graph: nx.Graph, path: str | Path, *,
+                       tables: GraphTables | None = None) -> None:
+    """One row per node, most mentioned first (then by label). `tables`: the graph's
+    (`graph_tables`), when already made."""
+    if tables is not None:
+        nodes, attributes = tables.nodes, tables.node_table
+    else:  # only the nodes' columns: the links' cost far more to read
+        nodes = list(graph.nodes(data=True))
+        attributes = attribute_columns([data for _, data in nodes])
+    ids = [node for node, _ in nodes]
+    mentions = [0 if m is ABSENT else m for m in attributes.get("mentions", [0] * len(ids))]
+    labels = [str(node) if label is ABSENT else label
+              for node, label in zip(ids, attributes.get("label", [ABSENT] * len(ids)),
+                                     strict=True)]
+    order = sorted(range(len(ids)), key=lambda i: (-mentions[i], labels[i]))
+    table: list[list] = [[ids[i] for i in order]]
+    for name in ENTITY_COLUMNS[1:]:
+        values = attributes.get(name)
+        table.append([None if (value := values[i]) is ABSENT else value for i in order]
+                     if values is not None else [None] * len(order))
+    _write_table(path, ENTITY_COLUMNS, table)
 
 
-def write_entities_csv(graph: nx.Graph, path: str | Path) -> None:
-    """One row per node, most mentioned first."""
-    _write_rows(path, ENTITY_COLUMNS,
-                ({"id": n, **graph.nodes[n]} for n in _nodes_by_importance(graph)))
-
-
-def edges_by_weight(graph: nx.Graph) -> list[tuple]:
-    """The links with their data, heaviest first (then by ids): the rows of `edges.csv`
-    and `evidence.csv`, sorted once for both.
+def heaviest_first(tables: GraphTables) -> list[int]:
+    """The positions of the links of `tables` (see `graph_tables`), heaviest first (then
+    by ids): the order of the rows of `edges.csv` and `evidence.csv`, found once for both.
 
     >>> g = nx.Graph(); g.add_edge("a", "b", weight=1); g.add_edge("b", "c", weight=3)
-    >>> [(a, b) for a, b, _ in edges_by_weight(g)]
+    >>> tables = graph_tables(g)
+    >>> [tables.edges[i][:2] for i in heaviest_first(tables)]
     [('b', 'c'), ('a', 'b')]
     """
-    return sorted(graph.edges(data=True), key=lambda e: (-e[2].get("weight", 0), e[0], e[1]))
+    edges = tables.edges
+    weights = [0 if w is ABSENT or w is None else w
+               for w in tables.edge_table.get("weight", [0] * len(edges))]
+    sources, targets = [a for a, _, _ in edges], [b for _, b, _ in edges]
+    try:  # sorted outside Python: a second on a graph of 400,000 links otherwise
+        frame = pl.DataFrame({"w": weights, "a": sources, "b": targets},
+                             schema={"w": pl.Float64, "a": pl.String, "b": pl.String})
+        return frame.with_row_index().sort(["w", "a", "b"], descending=[True, False, False],
+                                           maintain_order=True)["index"].to_list()
+    except (TypeError, pl.exceptions.PolarsError):  # ids that are not all text
+        return sorted(range(len(edges)), key=lambda i: (-weights[i], sources[i], targets[i]))
 
 
-def write_edges_csv(graph: nx.Graph, path: str | Path, *,
-                    order: list[tuple] | None = None) -> None:
-    """One row per edge, heaviest first (`order`, from `edges_by_weight`); `evidence` is
+def write_edges_csv(graph: nx.Graph, path: str | Path, *, tables: GraphTables | None = None,
+                    order: list[int] | None = None) -> None:
+    """One row per edge, heaviest first (`order`, from `heaviest_first`); `evidence` is
     one example a line; with relations, `predicate`, `relation_count` and `relations`
-    come before it."""
-    edges = order if order is not None else edges_by_weight(graph)
+    come before it. `tables`: the graph's (`graph_tables`), when already made."""
+    tables = tables or graph_tables(graph)
+    order = order if order is not None else heaviest_first(tables)
     labels = {node: label if label is not None else node
               for node, label in graph.nodes(data="label", default=None)}
-    first: dict = edges[0][2] if edges else {}
-    columns = EDGE_COLUMNS[:-1] + [name for name in RELATION_ATTRIBUTES if name in first] \
+    attributes = tables.edge_table
+    columns = EDGE_COLUMNS[:-1] + [name for name in RELATION_ATTRIBUTES if name in attributes] \
         + EDGE_COLUMNS[-1:]
-    sources = [a for a, _, _ in edges]
-    targets = [b for _, b, _ in edges]
+    sources = [tables.edges[i][0] for i in order]
+    targets = [tables.edges[i][1] for i in order]
     table = [sources, targets, [labels[a] for a in sources], [labels[b] for b in targets]]
-    table += [[data.get(name) for _, _, data in edges] for name in columns[4:]]
+    for name in columns[4:]:
+        values = attributes.get(name)
+        table.append([None if (value := values[i]) is ABSENT else value for i in order]
+                     if values is not None else [None] * len(order))
     _write_table(path, columns, table)
 
 
 def write_evidence_csv(graph: nx.Graph, attachments: Attachments, path: str | Path, *,
-                       order: list[tuple] | None = None) -> None:
+                       tables: GraphTables | None = None, order: list[int] | None = None,
+                       ) -> None:
     """One row per example sentence of each edge, heaviest edge first (see
     `write_edges_csv`)."""
-    edges = order if order is not None else edges_by_weight(graph)
-    _write_lists(path, EVIDENCE_COLUMNS, (
-        (a, b, *example)
-        for a, b, _ in edges
-        for example in attachments.evidence_of(a, b)
-    ))
+    tables = tables or graph_tables(graph)
+    order = order if order is not None else heaviest_first(tables)
+    evidence, edges = attachments.evidence, tables.edges
+    rows = [(a, b, *example) for a, b, _ in map(edges.__getitem__, order)
+            for example in evidence.get(link(a, b), ())]
+    # Every cell is text: polars takes the rows as they are (no column to build first).
+    schema = dict.fromkeys(EVIDENCE_COLUMNS, pl.String)
+    _write_frames(path, (pl.DataFrame(rows[start:start + _CSV_BATCH], schema=schema,
+                                      orient="row")
+                         for start in range(0, max(len(rows), 1), _CSV_BATCH)))
+
+
+def _write_typed_rows(path: str | Path, schema: Mapping[str, type[pl.DataType]],
+                      rows: Iterable[Sequence]) -> None:
+    """Rows whose values are in the order of `schema`'s columns and of their types,
+    streamed a batch at a time (see `_write_frames`): polars takes each batch as it is."""
+    remaining = iter(rows)
+
+    def frames() -> Iterator[pl.DataFrame]:
+        while True:
+            batch = list(itertools.islice(remaining, _CSV_BATCH))
+            yield pl.DataFrame(batch, schema=dict(schema), orient="row")
+            if len(batch) < _CSV_BATCH:
+                return
+
+    _write_frames(path, frames())
+
+
+_ALIAS_SCHEMA = {**dict.fromkeys(ALIAS_COLUMNS, pl.String), "mentions": pl.Int64}
+_DOCUMENT_SCHEMA = {**dict.fromkeys(DOCUMENT_COLUMNS, pl.String), "words": pl.Int64,
+                    "mentions": pl.Int64}
+_MENTION_SCHEMA = {**dict.fromkeys(MENTION_COLUMNS, pl.String), "start": pl.Int64,
+                   "end": pl.Int64}
+_RELATION_SCHEMA = {**dict.fromkeys(RELATION_COLUMNS, pl.String), "start": pl.Int64,
+                    "end": pl.Int64}
 
 
 def write_aliases_csv(table: EntityTable, path: str | Path) -> None:
     """One row per way an alias joined its entity (see `AliasOrigin`): `rules` and `via`
     list the merge rules and the names joined, in order, separated by " > "."""
-    _write_rows(path, ALIAS_COLUMNS, (
-        {"entity_id": origin.entity_id, "label": table.entities[origin.entity_id].label,
-         "alias": origin.alias, "mentions": origin.mentions, "rules": origin.rules,
-         "via": " > ".join(name for _, name in origin.steps)}
+    _write_typed_rows(path, _ALIAS_SCHEMA, (
+        (origin.entity_id, table.entities[origin.entity_id].label, origin.alias,
+         origin.mentions, origin.rules, " > ".join(name for _, name in origin.steps))
         for origin in table.origins))
 
 
@@ -196,22 +254,38 @@ def write_documents_csv(records: Iterable[DocRecord], table: EntityTable,
     """One row per document: its metadata, words, mentions of the graph's entities and,
     for a text extracted from a web page or an export (`extracted`, by document id), that
     text: the one `mentions.csv` offsets refer to, which no corpus file holds."""
-    _write_lists(path, DOCUMENT_COLUMNS, (
-        [record.id, record.date or "", record.title or "", record.source or "", record.path,
-         record.words, sum(1 for _ in table.resolve(record.mentions)),
-         extracted.get(record.id, "")]
+    _write_typed_rows(path, _DOCUMENT_SCHEMA, (
+        (record.id, record.date or "", record.title or "", record.source or "",
+         str(record.path), record.words, sum(1 for _ in table.resolve(record.mentions)),
+         extracted.get(record.id, ""))
         for record in records))
+
+
+def _mention_values(records: Iterable[DocRecord], table: EntityTable) -> Iterator[tuple]:
+    for record in records:
+        date, offset = record.date or "", record.offset
+        for entity_id, m in table.resolve(record.mentions):
+            yield (record.id, date, offset + m.start, offset + m.end, m.text, m.label,
+                   entity_id)
 
 
 def mention_rows(records: Iterable[DocRecord], table: EntityTable) -> Iterator[dict]:
     """One row (MENTION_COLUMNS) per mention that belongs to an entity. `start`/`end` are
     character offsets into the source: the decoded file for .txt/.md (so a `date` header
     line is counted), the `text` field for JSONL."""
+    return (dict(zip(MENTION_COLUMNS, values, strict=True))
+            for values in _mention_values(records, table))
+
+
+def _relation_values(records: Iterable[DocRecord], table: EntityTable) -> Iterator[tuple]:
     for record in records:
-        for entity_id, m in table.resolve(record.mentions):
-            yield {"doc_id": record.id, "date": record.date or "",
-                   "start": record.offset + m.start, "end": record.offset + m.end,
-                   "text": m.text, "label": m.label, "entity_id": entity_id}
+        for relation, stated in stated_relations(record, table):
+            a, b = stated.source, stated.target
+            yield (a, relation.predicate, b, table.entities[a].label, table.entities[b].label,
+                   "true" if relation.directed else "false",
+                   "true" if relation.negated else "false", record.id, record.date or "",
+                   record.offset + relation.start, record.offset + relation.end,
+                   record.sentences.get(relation.sentence, ""))
 
 
 def relation_rows(records: Iterable[DocRecord], table: EntityTable) -> Iterator[dict]:
@@ -220,26 +294,17 @@ def relation_rows(records: Iterable[DocRecord], table: EntityTable) -> Iterator[
     "false" (two entities that did something together are not directed, and come in
     id order), the document, and the sentence, with its character offsets into the
     source (as for mentions, see `mention_rows`)."""
-    for record in records:
-        for relation, stated in stated_relations(record, table):
-            a, b = stated.source, stated.target
-            yield {"source": a, "predicate": relation.predicate, "target": b,
-                   "source_label": table.entities[a].label,
-                   "target_label": table.entities[b].label,
-                   "directed": "true" if relation.directed else "false",
-                   "negated": "true" if relation.negated else "false",
-                   "doc_id": record.id, "date": record.date or "",
-                   "start": record.offset + relation.start, "end": record.offset + relation.end,
-                   "sentence": record.sentences.get(relation.sentence, "")}
+    return (dict(zip(RELATION_COLUMNS, values, strict=True))
+            for values in _relation_values(records, table))
 
 
 def write_relations_csv(records: Iterable[DocRecord], table: EntityTable,
                         path: str | Path) -> None:
     """One row per relation stated (see `relation_rows`)."""
-    _write_rows(path, RELATION_COLUMNS, relation_rows(records, table))
+    _write_typed_rows(path, _RELATION_SCHEMA, _relation_values(records, table))
 
 
 def write_mentions_csv(records: Iterable[DocRecord], table: EntityTable,
                        path: str | Path) -> None:
     """One row per mention (see `mention_rows`)."""
-    _write_rows(path, MENTION_COLUMNS, mention_rows(records, table))
+    _write_typed_rows(path, _MENTION_SCHEMA, _mention_values(records, table))

@@ -30,8 +30,11 @@ def spells(dates: Iterable[str]) -> list[tuple[str, str]]:
     >>> spells(["2023-06-05", "2023-06", "2023-08-01", "2023-08-01"])
     [('2023-06-01', '2023-06-30'), ('2023-08-01', '2023-08-01')]
     """
+    distinct = set(dates)
+    if len(distinct) == 1:  # most links of a big graph: nothing to sort or merge
+        return [date_span(distinct.pop())]
     merged: list[tuple[str, str]] = []
-    for start, end in sorted(date_span(d) for d in set(dates)):
+    for start, end in sorted(date_span(d) for d in distinct):
         if merged and start <= merged[-1][1]:
             merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
         else:

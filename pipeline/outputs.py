@@ -9,6 +9,7 @@ import os
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,7 +19,7 @@ from entity_graph.graph.attributes import graph_tables
 from entity_graph.graph.export import write_gexf, write_graphml, write_json
 from entity_graph.graph.html import write_html
 from entity_graph.graph.tables import (
-    edges_by_weight,
+    heaviest_first,
     write_aliases_csv,
     write_documents_csv,
     write_edges_csv,
@@ -87,25 +88,37 @@ def write_outputs(result: Result, out_dir: str | Path, settings: Settings | None
     # pages instead of copying them.
     gc.freeze()
     try:
-        def graph_files() -> None:
-            columns = graph_tables(graph)  # read once for both XML files
-            write("graph.gexf", lambda path: write_gexf(graph, path, attachments=attachments,
-                                                        tables=columns))
-            write("graph.graphml", lambda path: write_graphml(graph, path, tables=columns))
-            write("graph.json", lambda path: write_json(graph, path, attachments=attachments))
+        # The graph's nodes and links a column at a time, read once for every file.
+        columns = graph_tables(graph)
 
-        # On a large graph a forked process writes the three graph files (the graph is
-        # shared, not copied) while this one writes the page and the tables: about half
-        # the time each, on two cores.
-        with _writing_aside(graph_files, graph):
-            write("graph.html", lambda path: write_html(
+        @cache  # in each process that needs it
+        def order() -> list[int]:
+            return heaviest_first(columns)
+
+        # The files made from the graph alone, the slowest first. On a large graph a
+        # forked process (sharing the graph, not copying it) and this one take them from
+        # this list, each the next one not yet taken, until none is left: on two cores,
+        # about half the time.
+        graph_jobs: list[Callable[[], None]] = [
+            lambda: write("graph.gexf", lambda path: write_gexf(
+                graph, path, attachments=attachments, tables=columns)),
+            lambda: write("graph.graphml", lambda path: write_graphml(
+                graph, path, tables=columns)),
+            lambda: write("graph.json", lambda path: write_json(
+                graph, path, attachments=attachments, tables=columns)),
+            lambda: write("graph.html", lambda path: write_html(
                 graph, path, attachments=attachments, corpus=corpus,
-                max_nodes=settings.html_max_nodes))
-            write("entities.csv", lambda path: write_entities_csv(graph, path))
-            order = edges_by_weight(graph)
-            write("edges.csv", lambda path: write_edges_csv(graph, path, order=order))
-            write("evidence.csv", lambda path: write_evidence_csv(graph, attachments, path,
-                                                                  order=order))
+                max_nodes=settings.html_max_nodes)),
+            lambda: write("evidence.csv", lambda path: write_evidence_csv(
+                graph, attachments, path, tables=columns, order=order())),
+            lambda: write("edges.csv", lambda path: write_edges_csv(
+                graph, path, tables=columns, order=order())),
+            lambda: write("entities.csv", lambda path: write_entities_csv(
+                graph, path, tables=columns)),
+        ]
+        with _sharing_jobs(graph_jobs, graph) as remaining_jobs:
+            # The tables read from the records (the cache, which a forked process must
+            # not touch), then whatever is left of the list.
             if result.table is not None and not set(tables) <= kept:
                 table = result.table
                 write("aliases.csv", lambda path: write_aliases_csv(table, path))
@@ -120,6 +133,8 @@ def write_outputs(result: Result, out_dir: str | Path, settings: Settings | None
                     if settings.relations:
                         write("relations.csv",
                               lambda path: write_relations_csv(records(), table, path))
+            for job in remaining_jobs():
+                job()
         written = [name for name in OUTPUT_FILES if staged[name].exists()]
         for name in written:
             os.replace(staged[name], outputs[name])
@@ -159,24 +174,40 @@ def remove_leftovers(out: Path) -> list[Path]:
 
 
 @contextmanager
-def _writing_aside(write: Callable[[], None], graph: nx.Graph) -> Iterator[None]:
-    """Run `write()` in a forked process during the `with` block (in this process when the
-    graph is small, fork is unavailable, or polars' threads run here already: see
-    `polars_started`). A fork shares the graph without pickling it; a failure there is
-    raised here."""
+def _sharing_jobs(jobs: list[Callable[[], None]], graph: nx.Graph,
+                  ) -> Iterator[Callable[[], Iterator[Callable[[], None]]]]:
+    """Give the `with` block a function that yields the `jobs` not yet taken, each to be
+    run by the taker; meanwhile a forked process takes and runs jobs from the same list
+    (in this process alone when the graph is small, fork is unavailable, or polars'
+    threads run here already: see `polars_started`). Each job runs once. A fork shares
+    the graph without pickling it; a failure there is raised here."""
     if graph.number_of_nodes() < FORK_OUTPUTS_FROM or polars_started() or \
             "fork" not in multiprocessing.get_all_start_methods():
-        write()
-        yield
+        yield lambda: iter(list(jobs))
         return
     context = multiprocessing.get_context("fork")
+    taken = context.Value("i", 0)  # how many jobs were taken, in shared memory
+
+    def remaining() -> Iterator[Callable[[], None]]:
+        while True:
+            with taken.get_lock():
+                number = taken.value
+                taken.value += 1
+            if number >= len(jobs):
+                return
+            yield jobs[number]
+
+    def run_remaining() -> None:
+        for job in remaining():
+            job()
+
     reader, writer = context.Pipe(duplex=False)
-    process = context.Process(target=_report_to, args=(writer, write, os.getpid()),
+    process = context.Process(target=_report_to, args=(writer, run_remaining, os.getpid()),
                               daemon=True)
     process.start()
     writer.close()
     try:
-        yield
+        yield remaining
     finally:
         try:
             failure = reader.recv()
@@ -214,7 +245,7 @@ def _report_to(pipe: multiprocessing.connection.Connection, write: Callable[[], 
         pipe.send("")
     except BaseException as error:  # anything at all must reach the parent
         pipe.send(str(error) if isinstance(error, OutputError)
-                  else f"graph files: cannot write ({type(error).__name__}: {error})")
+                  else f"outputs: cannot write ({type(error).__name__}: {error})")
     finally:
         pipe.close()
         os._exit(0)  # no atexit handlers or finalizers inherited from the parent

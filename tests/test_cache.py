@@ -10,6 +10,7 @@ import sys
 import time
 from pathlib import Path
 
+import networkx as nx
 import pytest
 
 from entity_graph.pipeline.cache import MentionCache
@@ -173,6 +174,42 @@ def test_outputs_written_aside_in_a_forked_process_are_the_same(tmp_path, nlp,
     build([corpus], tmp_path / "serial", nlp=nlp, curation="", progress=False)
     assert build_with_forked_writer(corpus, tmp_path / "forked") == "fork\n"
     assert outputs(tmp_path / "serial") == outputs(tmp_path / "forked0")
+
+
+def test_a_rerun_that_changes_weight_pruning_or_examples_reads_the_pair_counts(tmp_path, nlp,
+                                                                             monkeypatch):
+    """The pair counts of a window are kept: a re-run with another weight, pruning or
+    fewer examples per link does not count again, and its outputs equal a fresh build's;
+    more examples than were kept, another window or a changed document count again."""
+    import entity_graph.pipeline.run as run
+
+    corpus = make_corpus(tmp_path / "c", 6)
+    settings = dict(nlp=nlp, curation="", progress=False)
+    build([corpus], tmp_path / "out", **settings, evidence=3)
+    counted = []
+    original = run.count_cooccurrences
+
+    def counting(*args, **kwargs):
+        counted.append(kwargs["window"])
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(run, "count_cooccurrences", counting)
+    changes = dict(weight="npmi", min_weight=0.1, evidence=2)
+    reused = build([corpus], tmp_path / "out", **settings, **changes)
+    assert counted == []
+    monkeypatch.setattr(run, "count_cooccurrences", original)
+    fresh = build([corpus], tmp_path / "fresh", **settings, **changes)
+    assert outputs(tmp_path / "fresh") == outputs(tmp_path / "out")
+    assert nx.utils.edges_equal(reused.graph.edges(data=True), fresh.graph.edges(data=True))
+
+    monkeypatch.setattr(run, "count_cooccurrences", counting)
+    build([corpus], tmp_path / "out", **settings, evidence=5)  # more than kept
+    build([corpus], tmp_path / "out", **settings, window="paragraph")
+    build([corpus], tmp_path / "out", **settings, evidence=4)  # 5 kept now: read
+    (corpus / "a000.txt").write_text("Emmanuel Macron a reçu Angela Merkel à Paris.",
+                                     encoding="utf-8")
+    build([corpus], tmp_path / "out", **settings)
+    assert counted == ["sentence", "paragraph", "sentence"]
 
 
 def test_fingerprint_hashes_every_module_of_the_extraction_folders(tmp_path):
