@@ -10,13 +10,18 @@ import random
 
 import igraph
 import networkx as nx
+import numpy as np
 
 from entity_graph.graph.layout import add_layout, seeded
 
 # Exact betweenness costs one breadth-first search per node; above this many nodes it is
-# estimated from BETWEENNESS_SAMPLES source nodes drawn with the fixed seed.
+# estimated from BETWEENNESS_SAMPLES source nodes drawn with the fixed seed, fewer on a
+# dense graph: as many as BETWEENNESS_BUDGET link visits allow (each search visits every
+# link twice), but never fewer than MIN_BETWEENNESS_SAMPLES.
 EXACT_BETWEENNESS_UP_TO = 2000
 BETWEENNESS_SAMPLES = 500
+MIN_BETWEENNESS_SAMPLES = 100
+BETWEENNESS_BUDGET = 100_000_000
 
 
 Converted = tuple[igraph.Graph, list]  # `to_igraph`'s result, which each measure may share
@@ -33,16 +38,19 @@ def to_igraph(graph: nx.Graph) -> Converted:
     """
     nodes = sorted(graph, key=str)
     position = {node: i for i, node in enumerate(nodes)}
-    edges = sorted((min(position[a], position[b]), max(position[a], position[b]), w)
-                   for a, b, w in graph.edges(data="weight", default=1))
-    converted = igraph.Graph(n=len(nodes), edges=[(a, b) for a, b, _ in edges])
-    converted.es["weight"] = [w for _, _, w in edges]
+    links = [(position[a], position[b], w) for a, b, w in graph.edges(data="weight", default=1)]
+    ends = np.array([(a, b) for a, b, _ in links], dtype=np.int64).reshape(-1, 2)
+    low, high = ends.min(axis=1), ends.max(axis=1)
+    order = np.lexsort((high, low))  # sorted by low end, then high end, outside Python
+    converted = igraph.Graph(n=len(nodes), edges=list(zip(low[order].tolist(),
+                                                          high[order].tolist(), strict=True)))
+    converted.es["weight"] = [links[i][2] for i in order.tolist()]
     return converted, nodes
 
 
 def betweenness(graph: nx.Graph, *, seed: int = 42, converted: Converted | None = None) -> dict:
     """Normalised betweenness over unweighted shortest paths (as networkx and Gephi
-    define it); estimated from `BETWEENNESS_SAMPLES` random sources on large graphs.
+    define it); estimated from random sources on large graphs (`betweenness_samples`).
 
     >>> betweenness(nx.path_graph(["a", "b", "c"]))
     {'a': 0.0, 'b': 1.0, 'c': 0.0}
@@ -57,10 +65,23 @@ def betweenness(graph: nx.Graph, *, seed: int = 42, converted: Converted | None 
     else:
         # Sum over sampled sources s of s's dependencies, scaled up by n / k: an unbiased
         # estimate (Brandes & Pich 2007). igraph counts each path once, networkx twice.
-        sources = random.Random(seed).sample(range(n), BETWEENNESS_SAMPLES)
+        samples = betweenness_samples(g.ecount())
+        sources = random.Random(seed).sample(range(n), samples)
         values = g.betweenness(directed=False, sources=sources)
-        scale = 2 * n / BETWEENNESS_SAMPLES / ((n - 1) * (n - 2))
+        scale = 2 * n / samples / ((n - 1) * (n - 2))
     return {node: value * scale for node, value in zip(nodes, values, strict=True)}
+
+
+def betweenness_samples(links: int) -> int:
+    """How many sources estimate betweenness on a graph of more than
+    `EXACT_BETWEENNESS_UP_TO` nodes with `links` links (see `BETWEENNESS_BUDGET`): the
+    sentence window's graph of the dev corpus gets 500, its document window's 115.
+
+    >>> betweenness_samples(35_000), betweenness_samples(432_000), betweenness_samples(10**7)
+    (500, 115, 100)
+    """
+    affordable = BETWEENNESS_BUDGET // (2 * max(links, 1))
+    return min(BETWEENNESS_SAMPLES, max(MIN_BETWEENNESS_SAMPLES, affordable))
 
 
 def communities(graph: nx.Graph, *, seed: int = 42, converted: Converted | None = None) -> dict:

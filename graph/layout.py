@@ -284,12 +284,15 @@ def _around_anchors(graph: nx.Graph, positions: dict[Hashable, tuple[float, floa
     satellites: dict = defaultdict(int)
     unanchored = []
     for node in sorted((n for n in graph if n not in positions), key=str):
-        anchors = [(w, str(other), other) for other, w in
-                   ((o, d.get("weight", 1)) for o, d in graph[node].items()) if other in positions]
-        if not anchors:
+        best: tuple | None = None  # (weight, id as text) of the heaviest anchor so far
+        for other, data in graph.adj[node].items():
+            if other in positions:
+                candidate = (data.get("weight", 1), str(other))
+                if best is None or candidate > best:
+                    best, anchor = candidate, other
+        if best is None:
             unanchored.append(node)
             continue
-        *_, anchor = max(anchors, key=lambda item: item[:2])
         satellites[anchor] += 1
         turn = satellites[anchor]
         angle = turn * math.pi * (3 - math.sqrt(5))  # the golden angle: no two on a line
