@@ -322,11 +322,14 @@ def cooccurrence_graph(records: Iterable[DocRecord], table: EntityTable, *,
 
 def graph_from_counts(counts: Counts, table: EntityTable, *, window: Window = "sentence",
                       weight: str = "count", attachments: Attachments | None = None,
-                      relations: bool = False) -> nx.Graph:
+                      relations: bool = False, keep: nx.Graph | None = None) -> nx.Graph:
     """The entity graph of `counts` (see `cooccurrence_graph`): count once, then build
     the graph under several weights. With `relations` (the records were extracted with
     them), every link also gets `predicate`, `relations` and `relation_count` (see
-    `relation_attributes`)."""
+    `relation_attributes`). With `keep`, a pruned `weighted_skeleton` of the same counts,
+    only its nodes and links are built, each link with the attributes pruning gave it
+    (the backbone's `disparity`): the links pruned away never cost their evidence, dates
+    and relations."""
     if weight not in WEIGHTS:
         raise ValueError(f"unknown weight {weight!r}: use one of {', '.join(WEIGHTS)}")
     dates_of = counts.dates
@@ -334,21 +337,22 @@ def graph_from_counts(counts: Counts, table: EntityTable, *, window: Window = "s
     dated = any(dates_of.values())
     graph = nx.Graph(window=str(window), weight=weight)
     for entity in table.entities.values():
+        if keep is not None and entity.id not in keep:
+            continue
         graph.add_node(entity.id, label=entity.label, type=entity.type,
                        mentions=entity.mentions, documents=entity.documents,
                        aliases=" | ".join(entity.aliases))
         if dated:
             graph.nodes[entity.id].update(_seen(dates_of[entity.id]))
             attachments.spells[entity.id] = spells(dates_of[entity.id])
-    keys, pairs = list(counts.pairs), list(counts.pairs.values())
+    keys = list(counts.pairs) if keep is None else \
+        [key for key in counts.pairs if keep.has_edge(*key)]
     measures = link_measures(counts, keys)
-    chosen = measures[weight]
-    if weight in ("pmi", "npmi"):  # below 0 (rarer together than by chance): no weight
-        chosen = [max(value, 0.0) for value in chosen]
     no_relations: Counter[Said] = Counter()
     edges = []
-    for (a, b), pair, count, documents, pmi_value, npmi_value, jaccard_value, chosen_value \
-            in zip(keys, pairs, *measures.values(), chosen, strict=True):
+    for (a, b), count, documents, pmi_value, npmi_value, jaccard_value, chosen_value \
+            in zip(keys, *measures.values(), link_weights(measures, weight), strict=True):
+        pair = counts.pairs[(a, b)]
         data = {"count": count, "documents": documents, "pmi": pmi_value, "npmi": npmi_value,
                 "jaccard": jaccard_value, "weight": chosen_value,
                 "evidence": format_evidence(pair.evidence)}
@@ -362,9 +366,50 @@ def graph_from_counts(counts: Counts, table: EntityTable, *, window: Window = "s
         if dated:
             data.update(_seen(pair.dates))
             attachments.spells[key] = spells(pair.dates)
+        if keep is not None:
+            data.update((name, value) for name, value in keep.edges[a, b].items()
+                        if name not in data)
         edges.append((a, b, data))
     graph.add_edges_from(edges)
     return graph
+
+
+def weighted_skeleton(counts: Counts, table: EntityTable, *, weight: str = "count",
+                      ) -> nx.Graph:
+    """The graph of `counts` with only what pruning looks at: each node's `mentions`,
+    each link's `weight`. Pruned (see `graph.pruning`), it says which nodes and links
+    `graph_from_counts(..., keep=...)` builds in full.
+
+    >>> from collections import Counter
+    >>> from entity_graph.pipeline.merging.entities import Entity, EntityTable
+    >>> table = EntityTable({n: Entity(n, n, "PER", 2, 1, [n], {}) for n in "ab"}, {}, set(), [])
+    >>> counts = Counts(4, Counter(a=2, b=2), {"a": {0}, "b": {0}})
+    >>> counts.pairs[("a", "b")] = PairCounts(2, {0})
+    >>> skeleton = weighted_skeleton(counts, table)
+    >>> skeleton.nodes["a"], skeleton.edges["a", "b"]
+    ({'mentions': 2}, {'weight': 2})
+    """
+    if weight not in WEIGHTS:
+        raise ValueError(f"unknown weight {weight!r}: use one of {', '.join(WEIGHTS)}")
+    skeleton = nx.Graph()
+    skeleton.add_nodes_from((entity.id, {"mentions": entity.mentions})
+                            for entity in table.entities.values())
+    keys = list(counts.pairs)
+    chosen = link_weights(link_measures(counts, keys), weight)
+    skeleton.add_edges_from((a, b, {"weight": value})
+                            for (a, b), value in zip(keys, chosen, strict=True))
+    return skeleton
+
+
+def link_weights(measures: dict[str, list], weight: str) -> list:
+    """The links' `weight`: the measure named `weight` (see `link_measures`), PMI and
+    NPMI below 0 (rarer together than by chance) as 0.
+
+    >>> link_weights({"npmi": [0.5, -0.25]}, "npmi")
+    [0.5, 0.0]
+    """
+    chosen = measures[weight]
+    return [max(value, 0.0) for value in chosen] if weight in ("pmi", "npmi") else chosen
 
 
 def link_measures(counts: Counts, keys: list[tuple[str, str]]) -> dict[str, list]:

@@ -24,7 +24,12 @@ import networkx as nx
 from tqdm import tqdm
 
 from entity_graph.graph.analytics import annotate
-from entity_graph.graph.cooccurrence import Attachments, count_cooccurrences, graph_from_counts
+from entity_graph.graph.cooccurrence import (
+    Attachments,
+    count_cooccurrences,
+    graph_from_counts,
+    weighted_skeleton,
+)
 from entity_graph.graph.pruning import backbone, drop_weak_links, keep_mentioned, top_entities
 from entity_graph.pipeline import derived
 from entity_graph.pipeline.cache import CACHE_NAME, MentionCache, document_key, fingerprint
@@ -339,10 +344,13 @@ def _entities_and_graph(index: list[Indexed], cache: MentionCache, settings: Set
             if counts_key:
                 derived.save(kept_counts, counts_key,
                              derived.counts_data(counts, settings.evidence))
+        # Pruned before the graph is built: a skeleton of weights is pruned, and only
+        # what it keeps gets its evidence, dates and relations.
+        keep, pruning = prune(weighted_skeleton(counts, table, weight=settings.weight),
+                              settings) if pruning_steps(settings) else (None, [])
         graph = graph_from_counts(counts, table, window=settings.window,
                                   weight=settings.weight, attachments=attachments,
-                                  relations=settings.relations)
-        graph, pruning = prune(graph, settings)
+                                  relations=settings.relations, keep=keep)
     return table, words[0], attachments, graph, pruning
 
 
@@ -356,9 +364,9 @@ def _result(graph: nx.Graph, attachments: Attachments, table: EntityTable,
                   records=records, index=index, out_dir=Path(out_dir) if out_dir else None)
 
 
-def prune(graph: nx.Graph, settings: Settings) -> tuple[nx.Graph, list[str]]:
-    """Apply the settings' pruning steps in order (entities first, then links) and say
-    what each one removed."""
+def pruning_steps(settings: Settings) -> list[tuple[str, Callable[[nx.Graph], nx.Graph]]]:
+    """The settings' pruning steps in order (entities first, then links), each with the
+    option that asked for it."""
     steps: list[tuple[str, Callable[[nx.Graph], nx.Graph]]] = []
     least, top, min_weight, alpha = (settings.min_mentions, settings.top, settings.min_weight,
                                      settings.backbone)
@@ -370,8 +378,13 @@ def prune(graph: nx.Graph, settings: Settings) -> tuple[nx.Graph, list[str]]:
         steps.append((f"--min-weight {min_weight:g}", lambda g: drop_weak_links(g, min_weight)))
     if alpha is not None:
         steps.append((f"--backbone {alpha:g}", lambda g: backbone(g, alpha)))
+    return steps
+
+
+def prune(graph: nx.Graph, settings: Settings) -> tuple[nx.Graph, list[str]]:
+    """Apply the settings' pruning steps (`pruning_steps`) and say what each one removed."""
     report = []
-    for name, step in steps:
+    for name, step in pruning_steps(settings):
         before_nodes, before_edges = graph.number_of_nodes(), graph.number_of_edges()
         graph = step(graph)
         report.append(f"{name}: removed {before_nodes - graph.number_of_nodes():,} of "

@@ -230,3 +230,34 @@ def test_pagerank_matches_networkx():
     expected = nx.pagerank(g, weight="weight", tol=1e-12)
     found = analytics.pagerank(g)
     assert all(found[v] == pytest.approx(expected[v], abs=1e-6) for v in g)
+
+
+@pytest.mark.parametrize("options", [
+    dict(min_mentions=2), dict(top=2), dict(min_weight=2), dict(backbone=0.4),
+    dict(min_mentions=2, top=3, min_weight=1, backbone=0.95),
+])
+def test_pruning_before_the_graph_is_built_equals_pruning_the_built_graph(options):
+    """The build prunes a skeleton of weights, then builds only what it kept: the same
+    nodes, links, attributes (the backbone's `disparity` included) and evidence as
+    building the whole graph and pruning it."""
+    from entity_graph.graph.cooccurrence import (
+        count_cooccurrences,
+        graph_from_counts,
+        weighted_skeleton,
+    )
+    from entity_graph.pipeline.run import prune
+    from entity_graph.pipeline.settings import Settings
+
+    table = build_entities(RECORDS)
+    counts = count_cooccurrences(RECORDS, table, window="document")
+    settings = Settings(**options)
+    whole, whole_attachments = Attachments(), Attachments()
+    pruned, report = prune(graph_from_counts(counts, table, window="document",
+                                             attachments=whole_attachments), settings)
+    keep, early_report = prune(weighted_skeleton(counts, table), settings)
+    early = graph_from_counts(counts, table, window="document", attachments=whole, keep=keep)
+    assert report == early_report and pruned.number_of_edges() < 6
+    assert list(early.nodes(data=True)) == list(pruned.nodes(data=True))
+    assert sorted(early.edges(data=True)) == sorted(pruned.edges(data=True))
+    assert all(whole.evidence_of(a, b) == whole_attachments.evidence_of(a, b)
+               for a, b in early.edges)
