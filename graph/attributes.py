@@ -136,8 +136,7 @@ def columns(items: Sequence[Mapping[str, object]]) -> dict[str, list[Any]]:
             pass
         else:
             return {name: list(values)
-                    for name, values in zip(names, zip(*rows, strict=True), strict=True)} \
-                if rows else {name: [] for name in names}
+                    for name, values in zip(names, zip(*rows, strict=True), strict=True)}
     return {name: [item.get(name, ABSENT) for item in items] for name in names}
 
 

@@ -72,8 +72,7 @@ def spreadsheet_safe(value: object) -> object:
 _RISKY = r"^[=+\-@\t\r']"
 _DIALOGUE_LINE = r"^-[ \x{a0}]+[^\W\d_][^=|]*\z"
 # Rows converted to CSV text at a time: bounds the memory a big table needs, and keeps
-# polars' buffers small enough to be reused (bigger ones cost the kernel a page fault per
-# page, each batch: a third of the writing time of a big table).
+# polars' buffers small enough to be reused (see `attributes.batches`).
 _CSV_BATCH = 5_000
 
 
@@ -146,12 +145,16 @@ def write_entities_csv(graph: nx.Graph, path: str | Path, *,
               for node, label in zip(ids, attributes.get("label", [ABSENT] * len(ids)),
                                      strict=True)]
     order = sorted(range(len(ids)), key=lambda i: (-mentions[i], labels[i]))
-    table: list[list] = [[ids[i] for i in order]]
-    for name in ENTITY_COLUMNS[1:]:
-        values = attributes.get(name)
-        table.append([None if (value := values[i]) is ABSENT else value for i in order]
-                     if values is not None else [None] * len(order))
-    _write_table(path, ENTITY_COLUMNS, table)
+    _write_table(path, ENTITY_COLUMNS, [[ids[i] for i in order], *(
+        _ordered(attributes.get(name), order) for name in ENTITY_COLUMNS[1:])])
+
+
+def _ordered(values: list | None, order: list[int]) -> list:
+    """An attribute column (see `attributes.columns`) in `order`, None where a row has no
+    value (or where no row has the attribute)."""
+    if values is None:
+        return [None] * len(order)
+    return [None if (value := values[i]) is ABSENT else value for i in order]
 
 
 def heaviest_first(tables: GraphTables) -> list[int]:
@@ -190,12 +193,9 @@ def write_edges_csv(graph: nx.Graph, path: str | Path, *, tables: GraphTables | 
         + EDGE_COLUMNS[-1:]
     sources = [tables.edges[i][0] for i in order]
     targets = [tables.edges[i][1] for i in order]
-    table = [sources, targets, [labels[a] for a in sources], [labels[b] for b in targets]]
-    for name in columns[4:]:
-        values = attributes.get(name)
-        table.append([None if (value := values[i]) is ABSENT else value for i in order]
-                     if values is not None else [None] * len(order))
-    _write_table(path, columns, table)
+    _write_table(path, columns, [
+        sources, targets, [labels[a] for a in sources], [labels[b] for b in targets],
+        *(_ordered(attributes.get(name), order) for name in columns[4:])])
 
 
 def write_evidence_csv(graph: nx.Graph, attachments: Attachments, path: str | Path, *,
@@ -206,13 +206,9 @@ def write_evidence_csv(graph: nx.Graph, attachments: Attachments, path: str | Pa
     tables = tables or graph_tables(graph)
     order = order if order is not None else heaviest_first(tables)
     evidence, edges = attachments.evidence, tables.edges
-    rows = [(a, b, *example) for a, b, _ in map(edges.__getitem__, order)
-            for example in evidence.get(link(a, b), ())]
-    # Every cell is text: polars takes the rows as they are (no column to build first).
-    schema = dict.fromkeys(EVIDENCE_COLUMNS, pl.String)
-    _write_frames(path, (pl.DataFrame(rows[start:start + _CSV_BATCH], schema=schema,
-                                      orient="row")
-                         for start in range(0, max(len(rows), 1), _CSV_BATCH)))
+    _write_typed_rows(path, _EVIDENCE_SCHEMA, (
+        (a, b, *example) for a, b, _ in map(edges.__getitem__, order)
+        for example in evidence.get(link(a, b), ())))
 
 
 def _write_typed_rows(path: str | Path, schema: Mapping[str, type[pl.DataType]],
@@ -231,6 +227,7 @@ def _write_typed_rows(path: str | Path, schema: Mapping[str, type[pl.DataType]],
     _write_frames(path, frames())
 
 
+_EVIDENCE_SCHEMA = dict.fromkeys(EVIDENCE_COLUMNS, pl.String)
 _ALIAS_SCHEMA = {**dict.fromkeys(ALIAS_COLUMNS, pl.String), "mentions": pl.Int64}
 _DOCUMENT_SCHEMA = {**dict.fromkeys(DOCUMENT_COLUMNS, pl.String), "words": pl.Int64,
                     "mentions": pl.Int64}
