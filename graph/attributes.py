@@ -255,7 +255,8 @@ def batches(length: int, size: int = 5_000) -> Iterator[slice]:
     """Slices of `size` over `length` items: the writers turn one batch of columns into
     text at a time, which bounds the memory a big graph needs. Small batches are also
     faster: their buffers are reused, where big ones are new memory that the kernel
-    must map page by page (a quarter of the time of writing a big graph's XML).
+    must map page by page (the dev corpus's document-window GraphML: 1.6 s of system
+    time in batches of 20,000 rows, 0.6 s in batches of 5,000).
 
     >>> [(b.start, b.stop) for b in batches(5, 2)]
     [(0, 2), (2, 4), (4, 5)]
