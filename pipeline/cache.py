@@ -11,12 +11,13 @@ transaction, so an interrupted run leaves only whole entries and the next run re
 from __future__ import annotations
 
 import hashlib
-import json
 import sqlite3
 import zlib
 from collections.abc import Iterable
 from importlib import metadata
 from pathlib import Path
+
+import orjson
 
 from entity_graph.pipeline.errors import CacheError, OutputError
 from entity_graph.pipeline.extraction.records import Extraction, RecordMention
@@ -76,11 +77,11 @@ def _encode(extraction: Extraction) -> bytes:
             "mentions": [list(m) for m in extraction.mentions],
             "sentences": [[number, text] for number, text in extraction.sentences.items()],
             "relations": [list(r) for r in extraction.relations]}
-    return zlib.compress(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode())
+    return zlib.compress(orjson.dumps(data))  # texts hold no lone surrogate (see `reading`)
 
 
 def _decode(blob: bytes) -> Extraction:
-    data = json.loads(zlib.decompress(blob))
+    data = orjson.loads(zlib.decompress(blob))  # a build reads every entry several times
     return Extraction(words=data["words"], tokens=data["tokens"],
                       sentence_count=data["sentence_count"],
                       paragraph_count=data["paragraph_count"],

@@ -115,10 +115,12 @@ def slugify(text: str) -> str:
 
 def _preferred(names: Counter[str]) -> str:
     """Most frequent name; on a tie, the one with more accents and capitals, then A-Z."""
-    def rank(name: str) -> tuple[int, int, int]:
-        return (names[name], sum(not c.isascii() for c in name), sum(c.isupper() for c in name))
-    best = max(rank(name) for name in names)
-    return min(name for name in names if rank(name) == best)
+    if len(names) == 1:  # most names are written one way only
+        return next(iter(names))
+    ranked = [((names[name], sum(not c.isascii() for c in name),
+                sum(c.isupper() for c in name)), name) for name in names]
+    best = max(rank for rank, _ in ranked)
+    return min(name for rank, name in ranked if rank == best)
 
 
 def standalone(alone: dict[str, set[str]], resolved: dict[str, set[str]]) -> set[str]:
