@@ -1,11 +1,16 @@
 """Normalisation, mention cleaning and folding."""
 
+from pathlib import Path
+
 import pytest
 import spacy
 
 from entity_graph.pipeline.extraction.normalize import fold, normalize_typography
 from entity_graph.pipeline.rules.cleaning import clean_span, is_name
 from entity_graph.pipeline.rules.lexicon import lexicon_folder, load_lexicon
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS, SHARED_DATA = ROOT / "corpus", ROOT.parent / "shared" / "data"
 
 
 def test_normalisation_keeps_length_and_fixes_apostrophes():
@@ -180,3 +185,31 @@ def test_components_are_prefixed_and_declare_what_they_read_and_write(nlp):
     summary = analysis["summary"]
     assert summary["entity_graph_clean_mentions"]["requires"] == ["doc.ents"]
     assert all("doc._.mentions" in summary[name]["assigns"] for name in ours)
+
+
+def test_what_is_read_from_the_token_arrays_equals_what_spacy_objects_say(nlp):
+    """`doc_arrays` reads the text, sentence and token starts and the word count of a Doc
+    from spaCy's arrays, not from a Token object per token: the same values, on real text
+    with odd spacing, leading blanks, a text opening on a full stop, and no text."""
+    import itertools
+    import json
+
+    from entity_graph.pipeline.extraction.doc_arrays import (
+        count_words,
+        doc_text,
+        sentence_starts,
+        token_starts,
+        tokenized,
+    )
+
+    texts = [" \n . Paris  est loin. M. Macron ?! Oui…\n\nNon.", "", "   ", "Fin"]
+    texts += [path.read_text(encoding="utf-8") for path in sorted(CORPUS.glob("*.txt"))]
+    dev = SHARED_DATA / "dev" / "winer-dev.jsonl"
+    if dev.is_file():
+        with dev.open(encoding="utf-8") as lines:
+            texts += [json.loads(line)["text"] for line in itertools.islice(lines, 40)]
+    for doc in nlp.pipe(tokenized(nlp, text) for text in texts):
+        assert doc_text(doc) == doc.text
+        assert sentence_starts(doc) == [sentence.start_char for sentence in doc.sents]
+        assert token_starts(doc) == [token.idx for token in doc]
+        assert count_words(doc) == sum(1 for t in doc if not (t.is_punct or t.is_space))

@@ -16,6 +16,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import minibatch
 
+from entity_graph.pipeline.extraction.doc_arrays import doc_text, sentence_starts
 from entity_graph.pipeline.extraction.mentions import Mention
 from entity_graph.pipeline.extraction.normalize import fold
 from entity_graph.pipeline.extraction.relations import (
@@ -63,7 +64,7 @@ def make_clean_mentions(nlp: Language, name: str, labels: list[str], lexicon: st
 
     def clean_mentions(doc: Doc) -> Doc:
         mentions = []
-        text = doc.text  # Doc.text joins every token: once per document, not per entity
+        text = doc_text(doc)
         for ent in doc.ents:
             if ent.label_ not in wanted:
                 continue
@@ -111,7 +112,8 @@ def make_layout_places(nlp: Language, name: str, lexicon: str):
     def add_layout_places(doc: Doc) -> Doc:
         mentions = list(doc._.mentions or [])
         spans = {(m.start, m.end): i for i, m in enumerate(mentions)}
-        for place in dateline_places(doc.text, words) + bracketed_places(doc.text):
+        text = doc_text(doc)
+        for place in dateline_places(text, words) + bracketed_places(text):
             if (place.start, place.end) in spans:
                 i = spans[(place.start, place.end)]
                 mentions[i] = mentions[i]._replace(cue=mentions[i].cue or "LOC")
@@ -131,7 +133,7 @@ def make_team_names(nlp: Language, name: str, lexicon: str):
     words = load_lexicon(lexicon)
 
     def add_team_names(doc: Doc) -> Doc:
-        teams = team_names(doc.text, words)
+        teams = team_names(doc_text(doc), words)
         kept = [m for m in doc._.mentions or []
                 if not any(t.start < m.end and m.start < t.end for t in teams)]
         doc._.mentions = sorted(kept + teams)
@@ -145,7 +147,7 @@ def make_team_names(nlp: Language, name: str, lexicon: str):
 def consistent_mentions(doc: Doc) -> Doc:
     """Drop names the text also uses as common words, find the occurrences of recognised
     names the model missed, and give each name its majority type in the document."""
-    text = doc.text
+    text = doc_text(doc)
     mentions = drop_common_words(doc._.mentions or [], text)
     doc._.mentions = majority_types(propagate(mentions, text))
     return doc
@@ -159,7 +161,7 @@ def make_curate_mentions(nlp: Language, name: str, ignore: list[str], types: dic
 
     def curate_mentions(doc: Doc) -> Doc:
         kept = []
-        text = doc.text
+        text = doc_text(doc)
         for mention in doc._.mentions or []:
             key = fold(mention.name)
             if key in ignored or fold(text[mention.start:mention.end]) in ignored:
@@ -181,8 +183,8 @@ def make_mark_common_words(nlp: Language, name: str, lexicon: str):
     words = load_lexicon(lexicon)
 
     def mark_common_words(doc: Doc) -> Doc:
-        text = doc.text
-        starts = [sentence.start_char for sentence in doc.sents]
+        text = doc_text(doc)
+        starts = sentence_starts(doc)
         mentions = doc._.mentions or []
         following = [*mentions[1:], None][:len(mentions)]
         # What a person is ("le Français", "la Suissesse Anna Müller") is never a place.

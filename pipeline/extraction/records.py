@@ -83,11 +83,6 @@ def _tidy_sentence(text: str) -> str:
     return " ".join(text.split()).removeprefix("» ").removesuffix(" «").removesuffix(' "')
 
 
-def count_words(doc: Doc) -> int:
-    """Tokens that are neither punctuation nor white space."""
-    return sum(1 for token in doc if not (token.is_punct or token.is_space))
-
-
 def clean_date(value: str | None) -> str | None:
     """An ISO calendar date (YYYY, YYYY-MM or YYYY-MM-DD), or None for anything else
     ("NA", "2023-13").
@@ -105,22 +100,29 @@ def _index(starts: list[int], offset: int) -> int:
 def to_extraction(doc: Doc, text: str) -> Extraction:
     """Turn a processed `Doc` into an `Extraction`, reading surface text from `text`, the
     original that `doc` was made from (after one-for-one typography fixes)."""
-    sentence_starts = [sentence.start_char for sentence in doc.sents]
+    # Imported here: it imports spaCy, which reading records from the cache never needs.
+    from entity_graph.pipeline.extraction.doc_arrays import (
+        count_words,
+        sentence_starts,
+        token_starts,
+    )
+
+    sentences_at = sentence_starts(doc)
     paragraph_starts = [0] + [m.end() for m in _PARAGRAPH_BREAK.finditer(text)]
-    token_starts = [token.idx for token in doc]
+    tokens_at = token_starts(doc)
     mentions = [
         RecordMention(m.start, m.end, text[m.start:m.end], m.label, m.name,
-                      _index(sentence_starts, m.start), _index(paragraph_starts, m.start),
-                      _index(token_starts, m.start), m.common, m.own, m.cue)
+                      _index(sentences_at, m.start), _index(paragraph_starts, m.start),
+                      _index(tokens_at, m.start), m.common, m.own, m.cue)
         for m in doc._.mentions
     ]
     sentences = {}
     for number in sorted({mention.sentence for mention in mentions}):
-        start = sentence_starts[number]
-        end = sentence_starts[number + 1] if number + 1 < len(sentence_starts) else len(text)
+        start = sentences_at[number]
+        end = sentences_at[number + 1] if number + 1 < len(sentences_at) else len(text)
         sentences[number] = _tidy_sentence(text[start:end])
     return Extraction(
-        words=count_words(doc), tokens=len(doc), sentence_count=len(sentence_starts),
+        words=count_words(doc), tokens=len(doc), sentence_count=len(sentences_at),
         paragraph_count=len(paragraph_starts), mentions=mentions, sentences=sentences,
         relations=list(doc._.relations or []))
 
@@ -197,17 +199,19 @@ def extract_texts(nlp: Language, texts: Iterable[str], *, batch_size: int = 32,
     the pipeline one by one; their extractions are merged (document-wide rules, such as
     finding a name again, then work within each piece). Texts are composed to Unicode NFC
     first (see `compose`), mention offsets mapped back to the original."""
+    from entity_graph.pipeline.extraction.doc_arrays import tokenized  # imports spaCy
+
     limit = nlp.max_length
 
-    def pieces() -> Iterator[tuple[str, tuple[Composed, int, int, str]]]:
+    def pieces() -> Iterator[tuple[Doc, tuple[Composed, int, int, str]]]:
         for text in texts:
             composed = compose(text)  # NFC, as the model was trained on
             text = composed.text
             starts = piece_starts(text, limit) if len(text) > limit else [0]
             for index, start in enumerate(starts):
                 end = starts[index + 1] if index + 1 < len(starts) else len(text)
-                yield normalize_typography(text[start:end]), (composed, start, len(starts),
-                                                              text[start:end])
+                yield (tokenized(nlp, normalize_typography(text[start:end])),
+                       (composed, start, len(starts), text[start:end]))
 
     done: list[tuple[int, Extraction]] = []
     for doc, (composed, start, count, piece) in nlp.pipe(pieces(), as_tuples=True,
