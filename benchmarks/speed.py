@@ -1,10 +1,11 @@
 """How fast a build is, next to what spaCy alone can do, on a real corpus.
 
-    python benchmarks/speed.py                  # ../shared/data/dev/*.jsonl, ~485,000 words
+    python benchmarks/speed.py                  # ../shared/data/dev/*.jsonl, ~700,000 words
     python benchmarks/speed.py --repeat 5       # the same corpus 5 times (distinct copies)
     python benchmarks/speed.py --only build --workers 1
     python benchmarks/speed.py --only ceiling --only build --model fr_core_news_md
     python benchmarks/speed.py --only build --only relations   # the cost of --relations
+    python benchmarks/speed.py --only ceiling --only extract --workers 1  # the components' cost
 
 Measured in the same run, on the same machine, each in its own process (so that peak RSS
 is the measure's own):
@@ -17,7 +18,10 @@ is the measure's own):
 4. re-run: the same build again with only a graph setting changed (--weight npmi), its
    mentions served from the cache;
 5. relations: the cold build with `--relations` (the parser runs on the sentences that
-   name two entities), in its own output folder, next to the plain cold build.
+   name two entities), in its own output folder, next to the plain cold build;
+6. extract (only when asked for): this project's spaCy pipeline and records alone, as a
+   build runs them (`--workers` processes), with no cache, merging, graph or output:
+   what the pipeline's own components cost over the ceiling.
 
 Words are whitespace-separated words of the texts, the same count for every measure.
 Peak RSS is the largest resident size of the measured process or any one of its workers.
@@ -92,6 +96,15 @@ def measure(name: str, files: list[Path], workers: int, out: Path, model: str) -
         nlp = spacy.load(model)
         for text in texts_of(files):
             nlp(text)
+    elif name == "extract":
+        from entity_graph.pipeline.engines import ModelSpec, batched, run_in_pool, run_in_process
+
+        spec = ModelSpec(model, ("PER", "ORG", "LOC"))
+        batches = batched(((str(n), text) for n, text in enumerate(texts_of(files))), 32)
+        results = run_in_process(spec.load(), batches) if workers == 1 else \
+            run_in_pool(spec, batches, workers)
+        for _ in results:
+            pass
     else:  # build, rerun, relations
         from entity_graph.pipeline.run import build
 
@@ -122,7 +135,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1, help="copies of the corpus")
     parser.add_argument("--workers", type=int, default=2, help="processes (default: 2)")
     parser.add_argument("--only", choices=["ceiling", "naive", "build", "build1", "rerun",
-                                           "relations"],
+                                           "relations", "extract"],
                         action="append", help="run only these measures")
     parser.add_argument("--model", default=DEFAULT_MODEL,
                         help="spaCy pipeline (default: %(default)s)")
@@ -159,6 +172,7 @@ def main() -> None:
             print(f"{label}: {rows[a]['words_per_s'] / rows[b]['words_per_s']:.2f}")
 
     ratio("build", "ceiling", f"build / ceiling (speed, {args.workers} processes each)")
+    ratio("extract", "ceiling", f"extract / ceiling (speed, {args.workers} processes each)")
     ratio("build", "naive", "build / naive (speed)")
     ratio("build", "build1", f"build {args.workers} workers / 1 worker (speed)")
     if "relations" in rows and "build" in rows:
