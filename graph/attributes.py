@@ -175,9 +175,15 @@ def typed_frame(table: Mapping[str, Sequence[Any]], kinds: Mapping[str, Kind]) -
     return pl.DataFrame([typed_column(name, table[name], kind) for name, kind in kinds.items()])
 
 
-# `_NOT_XML` in the syntax of polars' (Rust's) regular expressions; polars' strings are
-# UTF-8, so no lone surrogate reaches them.
-_NOT_XML_RUST = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x{fffe}\x{ffff}]"
+# What `xml_text` and `xml_attribute_text` replace, character by character: what XML 1.0
+# cannot hold (`_NOT_XML`; polars' strings are UTF-8, so no lone surrogate reaches them)
+# by nothing, markup by its entity, and, in an attribute value, quotes and line breaks by
+# references. One pass over the text finds them all (Aho-Corasick), where a pass per
+# character and a regular expression took twice the time.
+_NOT_XML_CHARACTERS = dict.fromkeys(
+    [chr(c) for c in range(0x20) if c not in (0x9, 0xA, 0xD)] + ["\ufffe", "\uffff"], "")
+_XML_TEXT = {**_NOT_XML_CHARACTERS, "&": "&amp;", "<": "&lt;", ">": "&gt;"}
+_XML_ATTRIBUTE = {**_XML_TEXT, '"': "&quot;", "\n": "&#10;", "\r": "&#13;", "\t": "&#9;"}
 
 
 def xml_text_expression(text: pl.Expr, *, attribute: bool = False) -> pl.Expr:
@@ -187,16 +193,8 @@ def xml_text_expression(text: pl.Expr, *, attribute: bool = False) -> pl.Expr:
     >>> frame.select(xml_text_expression(pl.col("t"), attribute=True)).item()
     '&lt;b&gt;&quot;Léon&quot; &amp; Cie&#10;'
     """
-    text = (text.str.replace_all(_NOT_XML_RUST, "")
-            .str.replace_all("&", "&amp;", literal=True)
-            .str.replace_all("<", "&lt;", literal=True)
-            .str.replace_all(">", "&gt;", literal=True))
-    if attribute:
-        text = (text.str.replace_all('"', "&quot;", literal=True)
-                .str.replace_all("\n", "&#10;", literal=True)
-                .str.replace_all("\r", "&#13;", literal=True)
-                .str.replace_all("\t", "&#9;", literal=True))
-    return text
+    replacements = _XML_ATTRIBUTE if attribute else _XML_TEXT
+    return text.str.replace_many(list(replacements), list(replacements.values()))
 
 
 def value_text(name: str, kind: Kind, *, attribute: bool = False) -> pl.Expr:
