@@ -7,6 +7,7 @@ recommends (`spreadsheet_safe`): a leading apostrophe, which `raw_value` removes
 from __future__ import annotations
 
 import itertools
+import operator
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -154,7 +155,12 @@ def _ordered(values: list | None, order: list[int]) -> list:
     value (or where no row has the attribute)."""
     if values is None:
         return [None] * len(order)
-    return [None if (value := values[i]) is ABSENT else value for i in order]
+    if len(order) < 2:
+        picked = [values[i] for i in order]
+    else:  # picked in C: a Python loop per cell was most of writing a big edge table
+        picked = list(operator.itemgetter(*order)(values))
+    return [None if value is ABSENT else value for value in picked] if ABSENT in picked \
+        else picked
 
 
 def heaviest_first(tables: GraphTables) -> list[int]:
