@@ -395,7 +395,7 @@ def weighted_skeleton(counts: Counts, table: EntityTable, *, weight: str = "coun
     skeleton.add_nodes_from((entity.id, {"mentions": entity.mentions})
                             for entity in table.entities.values())
     keys = list(counts.pairs)
-    chosen = link_weights(link_measures(counts, keys), weight)
+    chosen = link_weights(link_measures(counts, keys, [weight]), weight)
     skeleton.add_edges_from((a, b, {"weight": value})
                             for (a, b), value in zip(keys, chosen, strict=True))
     return skeleton
@@ -412,35 +412,45 @@ def link_weights(measures: dict[str, list], weight: str) -> list:
     return [max(value, 0.0) for value in chosen] if weight in ("pmi", "npmi") else chosen
 
 
-def link_measures(counts: Counts, keys: list[tuple[str, str]]) -> dict[str, list]:
-    """Every measure (`WEIGHTS`) of the pairs `keys` of `counts`, a list per measure in
-    the order of `keys`; the association measures rounded to 4 decimals, computed for all
-    pairs at once (see `association`).
+def link_measures(counts: Counts, keys: list[tuple[str, str]],
+                  names: Iterable[str] = WEIGHTS) -> dict[str, list]:
+    """The measures `names` (by default every one of `WEIGHTS`) of the pairs `keys` of
+    `counts`, a list per measure in the order of `keys`; the association measures rounded
+    to 4 decimals, computed for all pairs at once (see `association`).
 
     >>> from collections import Counter
     >>> counts = Counts(4, Counter(a=2, b=2), {"a": {0, 1}, "b": {1}})
     >>> counts.pairs[("a", "b")] = PairCounts(2, {1})
     >>> link_measures(counts, [("a", "b")])
     {'count': [2], 'documents': [1], 'pmi': [1.0], 'npmi': [1.0], 'jaccard': [0.5]}
+    >>> link_measures(counts, [("a", "b")], ["npmi"])
+    {'npmi': [1.0]}
     """
+    wanted = set(names)
     occurrences, documents_of = counts.occurrences, counts.documents
     together = [counts.pairs[key].count for key in keys]
-    seen_a = [occurrences[a] for a, _ in keys]
-    seen_b = [occurrences[b] for _, b in keys]
-    in_documents_a = [len(documents_of[a]) for a, _ in keys]
-    in_documents_b = [len(documents_of[b]) for _, b in keys]
-    in_documents = [len(documents_of[a] & documents_of[b]) for a, b in keys]
 
     def rounded(values: Any) -> list[float]:
         return np.round(values, 4).tolist()
 
-    return {
-        "count": together,
-        "documents": [len(counts.pairs[key].documents) for key in keys],
-        "pmi": rounded(pmi(together, seen_a, seen_b, counts.contexts)),
-        "npmi": rounded(npmi(together, seen_a, seen_b, counts.contexts)),
-        "jaccard": rounded(jaccard(in_documents, in_documents_a, in_documents_b)),
-    }
+    measures: dict[str, list] = {}
+    if "count" in wanted:
+        measures["count"] = together
+    if "documents" in wanted:
+        measures["documents"] = [len(counts.pairs[key].documents) for key in keys]
+    if wanted & {"pmi", "npmi"}:  # only what is asked: pruning needs one measure
+        seen_a = [occurrences[a] for a, _ in keys]
+        seen_b = [occurrences[b] for _, b in keys]
+        if "pmi" in wanted:
+            measures["pmi"] = rounded(pmi(together, seen_a, seen_b, counts.contexts))
+        if "npmi" in wanted:
+            measures["npmi"] = rounded(npmi(together, seen_a, seen_b, counts.contexts))
+    if "jaccard" in wanted:
+        in_documents_a = [len(documents_of[a]) for a, _ in keys]
+        in_documents_b = [len(documents_of[b]) for _, b in keys]
+        in_documents = [len(documents_of[a] & documents_of[b]) for a, b in keys]
+        measures["jaccard"] = rounded(jaccard(in_documents, in_documents_a, in_documents_b))
+    return measures
 
 
 def most_said(said: Counter[Said]) -> list[Stated]:
