@@ -98,11 +98,14 @@ def measure(name: str, files: list[Path], workers: int, out: Path, model: str) -
             nlp(text)
     elif name == "extract":
         from entity_graph.pipeline.engines import ModelSpec, batched, run_in_pool, run_in_process
+        from entity_graph.pipeline.settings import Settings
 
-        spec = ModelSpec(model, ("PER", "ORG", "LOC"))
-        batches = batched(((str(n), text) for n, text in enumerate(texts_of(files))), 32)
-        results = run_in_process(spec.load(), batches) if workers == 1 else \
-            run_in_pool(spec, batches, workers)
+        defaults = Settings()  # a build's own types and batches
+        spec = ModelSpec(model, tuple(defaults.types), batch_size=defaults.batch_size)
+        batches = batched(((str(n), text) for n, text in enumerate(texts_of(files))),
+                          defaults.batch_size)
+        results = run_in_process(spec.load(), batches, defaults.batch_size) if workers == 1 \
+            else run_in_pool(spec, batches, workers)
         for _ in results:
             pass
     else:  # build, rerun, relations

@@ -159,8 +159,9 @@ def _ordered(values: list | None, order: list[int]) -> list:
         picked = [values[i] for i in order]
     else:  # picked in C: a Python loop per cell was most of writing a big edge table
         picked = list(operator.itemgetter(*order)(values))
-    return [None if value is ABSENT else value for value in picked] if ABSENT in picked \
-        else picked
+    # By identity: `in` would compare with ==, which some values (arrays) refuse.
+    return [None if value is ABSENT else value for value in picked] \
+        if any(value is ABSENT for value in picked) else picked
 
 
 def heaviest_first(tables: GraphTables) -> list[int]:
