@@ -109,7 +109,10 @@ def measure(name: str, files: list[Path], workers: int, out: Path, model: str) -
         for _ in results:
             pass
     else:  # build, rerun, relations
+        from entity_graph.pipeline.cli import import_igraph_without_matplotlib
         from entity_graph.pipeline.run import build
+
+        import_igraph_without_matplotlib()  # as `entity-graph build` does
 
         options = {"weight": "npmi"} if name == "rerun" else {}
         options = {"relations": True} if name == "relations" else options

@@ -7,12 +7,15 @@ betweenness and communities take a tenth of a second instead of many seconds.
 from __future__ import annotations
 
 import random
+from typing import TYPE_CHECKING
 
-import igraph
 import networkx as nx
 import numpy as np
 
 from entity_graph.graph.layout import add_layout, seeded
+
+if TYPE_CHECKING:  # imported where it is used: see `layout.seeded`
+    import igraph
 
 # Exact betweenness costs one breadth-first search per node; above this many nodes it is
 # estimated from BETWEENNESS_SAMPLES source nodes drawn with the fixed seed, fewer on a
@@ -24,7 +27,7 @@ MIN_BETWEENNESS_SAMPLES = 100
 BETWEENNESS_BUDGET = 100_000_000
 
 
-Converted = tuple[igraph.Graph, list]  # `to_igraph`'s result, which each measure may share
+Converted = tuple["igraph.Graph", list]  # `to_igraph`'s result, which each measure may share
 
 
 def to_igraph(graph: nx.Graph) -> Converted:
@@ -36,6 +39,8 @@ def to_igraph(graph: nx.Graph) -> Converted:
     >>> g.vcount(), g.get_edgelist(), g.es["weight"], nodes
     (2, [(0, 1)], [2], ['a', 'b'])
     """
+    import igraph
+
     nodes = sorted(graph, key=str)
     position = {node: i for i, node in enumerate(nodes)}
     links = [(position[a], position[b], w) for a, b, w in graph.edges(data="weight", default=1)]

@@ -305,6 +305,30 @@ def corpus_description(graph: nx.Graph) -> str:
 
 
 @dataclass
+class LinkTables:
+    """A graph's links with their attributes a column at a time (see `columns`) and their
+    kinds: all that the link tables (`edges.csv`, `evidence.csv`) read, and the bulk of
+    what the XML writers read."""
+
+    edges: list[tuple[Any, Any, dict]]
+    edge_table: dict[str, list[Any]]
+    edge_kinds: dict[str, Kind]
+
+
+def link_tables(graph: nx.Graph) -> LinkTables:
+    """The `LinkTables` of `graph`.
+
+    >>> g = nx.Graph(); g.add_edge("a", "b", weight=2.5)
+    >>> tables = link_tables(g)
+    >>> tables.edge_table, tables.edge_kinds
+    ({'weight': [2.5]}, {'weight': 'double'})
+    """
+    edges = list(graph.edges(data=True))
+    edge_table = columns([data for _, _, data in edges])
+    return LinkTables(edges, edge_table, column_kinds(edge_table))
+
+
+@dataclass
 class GraphTables:
     """A graph's nodes and links with their attributes a column at a time (see `columns`)
     and their kinds, and each node's visuals: what every XML writer reads first, made
@@ -319,17 +343,17 @@ class GraphTables:
     edge_kinds: dict[str, Kind]
 
 
-def graph_tables(graph: nx.Graph) -> GraphTables:
-    """The `GraphTables` of `graph`.
+def graph_tables(graph: nx.Graph, *, links: LinkTables | None = None) -> GraphTables:
+    """The `GraphTables` of `graph`; `links`: its `link_tables`, when already made (the
+    node attributes may have changed since, not the links).
 
     >>> g = nx.Graph(); g.add_edge("a", "b", weight=2.5)
     >>> tables = graph_tables(g)
-    >>> tables.edge_table, tables.edge_kinds
-    ({'weight': [2.5]}, {'weight': 'double'})
+    >>> tables.node_table, tables.edge_table, tables.edge_kinds
+    ({}, {'weight': [2.5]}, {'weight': 'double'})
     """
     nodes = list(graph.nodes(data=True))
-    edges = list(graph.edges(data=True))
     node_table = columns([data for _, data in nodes])
-    edge_table = columns([data for _, _, data in edges])
+    links = links or link_tables(graph)
     return GraphTables(nodes, node_table, column_kinds(node_table), node_visuals(graph),
-                       edges, edge_table, column_kinds(edge_table))
+                       links.edges, links.edge_table, links.edge_kinds)

@@ -18,19 +18,29 @@ from collections import Counter
 from datetime import UTC, datetime
 from functools import cache
 from importlib.resources import files
+from importlib.util import find_spec
 from pathlib import Path
 
 import jinja2
 import networkx as nx
 import orjson
-import pyvis
 
 from entity_graph.graph.atomic import atomic_write
 from entity_graph.graph.cooccurrence import Attachments
 from entity_graph.graph.layout import SPACING, drawn_graph, strongest_nodes
 from entity_graph.graph.style import COMMUNITY_COLOURS, TYPE_NAMES, type_colour
 
-_VIS_DIR = Path(pyvis.__file__).parent / "templates" / "lib" / "vis-9.1.2"
+
+def _package_folder(name: str) -> Path:
+    """The folder of an installed package, found without importing it (pyvis imports
+    IPython: a tenth of a second at every run, for a page that needs two of its files)."""
+    spec = find_spec(name)
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError(f"no package named {name!r}", name=name)
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+_VIS_DIR = _package_folder("pyvis") / "templates" / "lib" / "vis-9.1.2"
 
 
 def _no_urls(code: str) -> str:

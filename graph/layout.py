@@ -24,10 +24,13 @@ import random
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
-import igraph
 import networkx as nx
 import numpy as np
+
+if TYPE_CHECKING:
+    import igraph
 
 SET_ASIDE_BELOW = 4
 # Distance between neighbouring entities, in the units of node sizes (`style.node_size`
@@ -38,7 +41,11 @@ _GAP = 0.5  # margin between community discs, in SPACING units
 
 @contextmanager
 def seeded(seed: int) -> Iterator[None]:
-    """igraph draws from one global generator: seed it for a call, then give it back."""
+    """igraph draws from one global generator: seed it for a call, then give it back.
+    (igraph is imported where it is used, here and in `analytics`, not when the package
+    loads: the command line imports it first, without matplotlib; see `cli.main`.)"""
+    import igraph
+
     igraph.set_random_number_generator(random.Random(seed))
     try:
         yield
@@ -144,6 +151,8 @@ def _grouped(nodes: Iterable, communities: dict) -> list[list]:
 def _igraph(graph: nx.Graph, nodes: list) -> igraph.Graph:
     """`nodes`' subgraph in igraph, vertices in the given order, edges sorted, weights
     damped (log) so that one heavy link does not pull its two ends onto one point."""
+    import igraph
+
     position = {node: i for i, node in enumerate(nodes)}
     # Each link once, from its end placed first (not a subgraph view: it filters every
     # neighbour through Python calls).
@@ -229,6 +238,8 @@ def _community_centres(whole: igraph.Graph, group_of: np.ndarray, radii: np.ndar
     pairs = np.stack([np.minimum(a, b), np.maximum(a, b)], axis=1)[across]
     links, where = np.unique(pairs, axis=0, return_inverse=True)
     totals = np.bincount(where.ravel(), weights=weights[across], minlength=len(links))
+    import igraph
+
     meta = igraph.Graph(n=len(radii), edges=[tuple(map(int, pair)) for pair in links])
     meta.es["weight"] = np.log1p(totals).tolist()
     with seeded(seed):

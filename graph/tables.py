@@ -17,7 +17,7 @@ import networkx as nx
 import polars as pl
 
 from entity_graph.graph.atomic import atomic_write
-from entity_graph.graph.attributes import ABSENT, GraphTables, graph_tables
+from entity_graph.graph.attributes import ABSENT, GraphTables, LinkTables, link_tables
 from entity_graph.graph.attributes import columns as attribute_columns
 from entity_graph.graph.cooccurrence import Attachments, link, stated_relations
 
@@ -164,12 +164,12 @@ def _ordered(values: list | None, order: list[int]) -> list:
         if any(value is ABSENT for value in picked) else picked
 
 
-def heaviest_first(tables: GraphTables) -> list[int]:
-    """The positions of the links of `tables` (see `graph_tables`), heaviest first (then
+def heaviest_first(tables: GraphTables | LinkTables) -> list[int]:
+    """The positions of the links of `tables` (see `link_tables`), heaviest first (then
     by ids): the order of the rows of `edges.csv` and `evidence.csv`, found once for both.
 
     >>> g = nx.Graph(); g.add_edge("a", "b", weight=1); g.add_edge("b", "c", weight=3)
-    >>> tables = graph_tables(g)
+    >>> tables = link_tables(g)
     >>> [tables.edges[i][:2] for i in heaviest_first(tables)]
     [('b', 'c'), ('a', 'b')]
     """
@@ -186,12 +186,13 @@ def heaviest_first(tables: GraphTables) -> list[int]:
         return sorted(range(len(edges)), key=lambda i: (-weights[i], sources[i], targets[i]))
 
 
-def write_edges_csv(graph: nx.Graph, path: str | Path, *, tables: GraphTables | None = None,
+def write_edges_csv(graph: nx.Graph, path: str | Path, *,
+                    tables: GraphTables | LinkTables | None = None,
                     order: list[int] | None = None) -> None:
     """One row per edge, heaviest first (`order`, from `heaviest_first`); `evidence` is
     one example a line; with relations, `predicate`, `relation_count` and `relations`
-    come before it. `tables`: the graph's (`graph_tables`), when already made."""
-    tables = tables or graph_tables(graph)
+    come before it. `tables`: the graph's (`link_tables`), when already made."""
+    tables = tables or link_tables(graph)
     order = order if order is not None else heaviest_first(tables)
     labels = {node: label if label is not None else node
               for node, label in graph.nodes(data="label", default=None)}
@@ -206,11 +207,11 @@ def write_edges_csv(graph: nx.Graph, path: str | Path, *, tables: GraphTables | 
 
 
 def write_evidence_csv(graph: nx.Graph, attachments: Attachments, path: str | Path, *,
-                       tables: GraphTables | None = None, order: list[int] | None = None,
-                       ) -> None:
+                       tables: GraphTables | LinkTables | None = None,
+                       order: list[int] | None = None) -> None:
     """One row per example sentence of each edge, heaviest edge first (see
     `write_edges_csv`)."""
-    tables = tables or graph_tables(graph)
+    tables = tables or link_tables(graph)
     order = order if order is not None else heaviest_first(tables)
     evidence, edges = attachments.evidence, tables.edges
     _write_typed_rows(path, _EVIDENCE_SCHEMA, (

@@ -1,5 +1,3 @@
-import sys
+from entity_graph.pipeline.cli import run
 
-from entity_graph.pipeline.cli import main
-
-sys.exit(main())
+run()

@@ -9,13 +9,15 @@ import os
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import networkx as nx
 
-from entity_graph.graph.attributes import graph_tables
+from entity_graph.graph.attributes import LinkTables, graph_tables, link_tables
+from entity_graph.graph.cooccurrence import Attachments
 from entity_graph.graph.export import write_gexf, write_graphml, write_json
 from entity_graph.graph.html import write_html
 from entity_graph.graph.tables import (
@@ -40,6 +42,8 @@ if TYPE_CHECKING:
 OUTPUT_FILES = ("graph.html", "graph.graphml", "graph.gexf", "graph.json", "entities.csv",
                 "edges.csv", "evidence.csv", "mentions.csv", "aliases.csv", "documents.csv",
                 "relations.csv")
+# The tables made from the graph's links alone: a build starts them before the analytics.
+LINK_TABLES = ("edges.csv", "evidence.csv")
 # The tables that depend on the documents only, not on the graph settings (relations.csv
 # only with relations).
 DOCUMENT_TABLES = ("aliases.csv", "mentions.csv", "documents.csv", "relations.csv")
@@ -47,18 +51,65 @@ DOCUMENT_TABLES = ("aliases.csv", "mentions.csv", "documents.csv", "relations.cs
 FORK_OUTPUTS_FROM = 2000
 
 
-def write_outputs(result: Result, out_dir: str | Path, settings: Settings | None = None,
-                  ) -> dict[str, Path]:
+@dataclass
+class EarlyLinks:
+    """What `links_started` hands to `write_outputs`: the graph's links a column at a
+    time and, when `LINK_TABLES` are being written in a forked process, a function that
+    waits for it (raising its failure as an `OutputError`)."""
+
+    links: LinkTables
+    wait: Callable[[], None] | None = None
+
+
+@contextmanager
+def links_started(graph: nx.Graph, attachments: Attachments, out_dir: str | Path,
+                  ) -> Iterator[EarlyLinks]:
+    """Start writing the tables made from the links alone (`LINK_TABLES`: the analytics
+    change none of their cells) in a forked process, while the `with` block runs the
+    analytics in this one and then `write_outputs(..., early=...)`: on two cores, the
+    analytics no longer leave one idle. On a small graph, or where no fork can be made,
+    nothing starts: `write_outputs` writes them with the rest. If the block fails, the
+    process is stopped and what it staged removed."""
+    out = Path(out_dir)
+    _prepare(out)
+    links = link_tables(graph)
+    if not _can_fork(graph):
+        yield EarlyLinks(links)
+        return
+
+    def write_link_tables() -> None:
+        # One thread for polars here (its pool starts with its first use, in this forked
+        # process): the analytics, in the other process, have the other core.
+        os.environ["POLARS_MAX_THREADS"] = "1"
+        order = heaviest_first(links)
+        _write(out, "evidence.csv", lambda path: write_evidence_csv(
+            graph, attachments, path, tables=links, order=order))
+        _write(out, "edges.csv", lambda path: write_edges_csv(
+            graph, path, tables=links, order=order))
+
+    writer = _Forked(write_link_tables)
+    try:
+        yield EarlyLinks(links, writer.wait)
+    except BaseException:
+        writer.stop()
+        remove_leftovers(out)
+        raise
+    writer.wait()  # normally `write_outputs` has: then this returns at once
+
+
+def write_outputs(result: Result, out_dir: str | Path, settings: Settings | None = None, *,
+                  early: EarlyLinks | None = None) -> dict[str, Path]:
     """Write every output file into `out_dir` as one unit: each is written under a
     temporary name first, and only when all are complete are they renamed into place, so
     a failure (disk full, no permission, an interruption) leaves the previous outputs as
     they were, and no reader sees a mix of two runs but for the instant of the renames.
     An OS error becomes an `OutputError` naming the file. Call it holding the folder's
-    lock (`pipeline.lock`): it first removes what an earlier, killed run left behind."""
+    lock (`pipeline.lock`): it first removes what an earlier, killed run left behind
+    (unless `early`, the link tables started by `links_started`, which did that)."""
     settings = settings or Settings()
     out = Path(out_dir)
     outputs = {name: out / name for name in OUTPUT_FILES}
-    staged = {name: out / f".{name}.new" for name in OUTPUT_FILES}
+    staged = {name: _staged(out, name) for name in OUTPUT_FILES}
     graph, attachments = result.graph, result.attachments
     corpus = {"documents": result.documents, "words": result.words}
     # The tables that depend only on the documents, written by an earlier build of the
@@ -70,18 +121,12 @@ def write_outputs(result: Result, out_dir: str | Path, settings: Settings | None
               if name != "relations.csv" or settings.relations]
     kept = {name for name in tables
             if isinstance(stored, list) and name in stored and outputs[name].is_file()}
-    def write(name: str, writer: Callable[[Path], None]) -> None:
-        try:
-            writer(staged[name])
-        except OSError as error:  # a full disk raises with no file name: give it
-            raise OutputError(f"{outputs[name]}: cannot write ({error.strerror or error})"
-                              ) from error
 
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        remove_leftovers(out)
-    except OSError as error:
-        raise OutputError(f"{out}: cannot write there ({error.strerror or error})") from error
+    def write(name: str, writer: Callable[[Path], None]) -> None:
+        _write(out, name, writer)
+
+    if early is None:
+        _prepare(out)
     # The graph, tables and records are millions of long-lived objects: frozen, the
     # garbage collector stops walking them again and again while the writers allocate
     # (a third of the writing time otherwise), and a forked writer shares their memory
@@ -89,7 +134,7 @@ def write_outputs(result: Result, out_dir: str | Path, settings: Settings | None
     gc.freeze()
     try:
         # The graph's nodes and links a column at a time, read once for every file.
-        columns = graph_tables(graph)
+        columns = graph_tables(graph, links=early.links if early else None)
 
         @cache  # in each process that needs it
         def order() -> list[int]:
@@ -109,13 +154,16 @@ def write_outputs(result: Result, out_dir: str | Path, settings: Settings | None
             lambda: write("graph.html", lambda path: write_html(
                 graph, path, attachments=attachments, corpus=corpus,
                 max_nodes=settings.html_max_nodes)),
-            lambda: write("evidence.csv", lambda path: write_evidence_csv(
-                graph, attachments, path, tables=columns, order=order())),
-            lambda: write("edges.csv", lambda path: write_edges_csv(
-                graph, path, tables=columns, order=order())),
             lambda: write("entities.csv", lambda path: write_entities_csv(
                 graph, path, tables=columns)),
         ]
+        if early is None or early.wait is None:  # not started early: written here
+            graph_jobs[-1:-1] = [
+                lambda: write("evidence.csv", lambda path: write_evidence_csv(
+                    graph, attachments, path, tables=columns, order=order())),
+                lambda: write("edges.csv", lambda path: write_edges_csv(
+                    graph, path, tables=columns, order=order())),
+            ]
         with _sharing_jobs(graph_jobs, graph) as remaining_jobs:
             # The tables read from the records (the cache, which a forked process must
             # not touch), then whatever is left of the list.
@@ -135,6 +183,8 @@ def write_outputs(result: Result, out_dir: str | Path, settings: Settings | None
                               lambda path: write_relations_csv(records(), table, path))
             for job in remaining_jobs():
                 job()
+        if early is not None and early.wait is not None:
+            early.wait()
         written = [name for name in OUTPUT_FILES if staged[name].exists()]
         for name in written:
             os.replace(staged[name], outputs[name])
@@ -148,9 +198,30 @@ def write_outputs(result: Result, out_dir: str | Path, settings: Settings | None
                           f"({error.strerror or error})") from error
     finally:
         gc.unfreeze()
-        for path in staged.values():
-            path.unlink(missing_ok=True)
+        remove_leftovers(out)  # staged files not renamed, a stopped writer's temporary ones
     return {name: outputs[name] for name in OUTPUT_FILES if name in written or name in kept}
+
+
+def _staged(out: Path, name: str) -> Path:
+    """Where output `name` is written before all are renamed into place."""
+    return out / f".{name}.new"
+
+
+def _write(out: Path, name: str, writer: Callable[[Path], None]) -> None:
+    """Write output `name` to its staged path; an OS error becomes an `OutputError`."""
+    try:
+        writer(_staged(out, name))
+    except OSError as error:  # a full disk raises with no file name: give it
+        raise OutputError(f"{out / name}: cannot write ({error.strerror or error})") from error
+
+
+def _prepare(out: Path) -> None:
+    """Make the output folder, without what an earlier, killed run left in it."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        remove_leftovers(out)
+    except OSError as error:
+        raise OutputError(f"{out}: cannot write there ({error.strerror or error})") from error
 
 
 def remove_leftovers(out: Path) -> list[Path]:
@@ -179,14 +250,12 @@ def _sharing_jobs(jobs: list[Callable[[], None]], graph: nx.Graph,
     """Give the `with` block a function that yields the `jobs` not yet taken, each to be
     run by the taker; meanwhile a forked process takes and runs jobs from the same list
     (in this process alone when the graph is small, fork is unavailable, or polars'
-    threads run here already: see `polars_started`). Each job runs once. A fork shares
-    the graph without pickling it; a failure there is raised here."""
-    if graph.number_of_nodes() < FORK_OUTPUTS_FROM or polars_started() or \
-            "fork" not in multiprocessing.get_all_start_methods():
+    threads run here already: see `_can_fork`). Each job runs once. A fork shares the
+    graph without pickling it; a failure there is raised here."""
+    if not _can_fork(graph) or _FORK is None:
         yield lambda: iter(list(jobs))
         return
-    context = multiprocessing.get_context("fork")
-    taken = context.Value("i", 0)  # how many jobs were taken, in shared memory
+    taken = _FORK.Value("i", 0)  # how many jobs were taken, in shared memory
 
     def remaining() -> Iterator[Callable[[], None]]:
         while True:
@@ -201,21 +270,58 @@ def _sharing_jobs(jobs: list[Callable[[], None]], graph: nx.Graph,
         for job in remaining():
             job()
 
-    reader, writer = context.Pipe(duplex=False)
-    process = context.Process(target=_report_to, args=(writer, run_remaining, os.getpid()),
-                              daemon=True)
-    process.start()
-    writer.close()
+    writer = _Forked(run_remaining)
     try:
         yield remaining
-    finally:
-        try:
-            failure = reader.recv()
-        except EOFError:
-            failure = "the writer process died"
-        process.join()
-    if failure:
-        raise OutputError(failure)
+    except BaseException:
+        writer.stop()
+        raise
+    writer.wait()
+
+
+def _can_fork(graph: nx.Graph) -> bool:
+    """Whether outputs of `graph` may be written in a forked process: not for a small
+    graph (forking costs more than it saves), nor where fork is unavailable or polars'
+    threads run here already (see `polars_started`)."""
+    return graph.number_of_nodes() >= FORK_OUTPUTS_FROM and _FORK is not None \
+        and not polars_started()
+
+
+_FORK = multiprocessing.get_context("fork") \
+    if "fork" in multiprocessing.get_all_start_methods() else None
+
+
+class _Forked:
+    """A forked process running `write` (it shares this one's graph and tables without
+    pickling them), whose failure `wait` raises here."""
+
+    def __init__(self, write: Callable[[], None]) -> None:
+        assert _FORK is not None  # see `_can_fork`
+        self._reader, writer = _FORK.Pipe(duplex=False)
+        self._process = _FORK.Process(target=_report_to, args=(writer, write, os.getpid()),
+                                      daemon=True)
+        self._process.start()
+        writer.close()
+        self._failure: str | None = None
+
+    def wait(self) -> None:
+        """Wait for the process to end; raise its failure, if any, as an `OutputError`
+        (at each call: the caller that waited first may not have raised it)."""
+        if self._failure is None:
+            try:
+                self._failure = self._reader.recv()
+            except EOFError:
+                self._failure = "the writer process died"
+            self._process.join()
+        if self._failure:
+            raise OutputError(self._failure)
+
+    def stop(self) -> None:
+        """End the process now, if it still runs (the build failed meanwhile)."""
+        if self._failure is None:
+            self._process.kill()
+            self._process.join()
+            self._failure = ""
 
 
 def polars_started() -> bool:

@@ -49,7 +49,7 @@ from entity_graph.pipeline.extraction.records import DocRecord, to_record
 from entity_graph.pipeline.formats.delimited import Columns
 from entity_graph.pipeline.lock import output_lock
 from entity_graph.pipeline.merging.entities import EntityTable, build_entities
-from entity_graph.pipeline.outputs import write_outputs
+from entity_graph.pipeline.outputs import links_started, write_outputs
 from entity_graph.pipeline.reading import Document, check_paths, read_documents
 from entity_graph.pipeline.result import Result
 from entity_graph.pipeline.rules.curation import find_curation, load_curation
@@ -237,10 +237,10 @@ def _run(paths: list[Path], cache: MentionCache, spec: ModelSpec, key_prefix: st
     timings: dict[str, float] = {}
 
     @contextmanager
-    def stage(name: str) -> Iterator[None]:
+    def stage(name: str) -> Iterator[None]:  # a stage may run in several parts
         begun = time.perf_counter()
         yield
-        timings[name] = time.perf_counter() - begun
+        timings[name] = timings.get(name, 0.0) + time.perf_counter() - begun
 
     with stage("read"):
         index = index_corpus(paths, key_prefix, settings.columns)
@@ -263,7 +263,12 @@ def _run(paths: list[Path], cache: MentionCache, spec: ModelSpec, key_prefix: st
             table, words, attachments, graph, pruning = _entities_and_graph(
                 index, cache, settings, documents_key if keep else None,
                 out_dir, client, stage)
-    with collector_paused():
+    with collector_paused(), ExitStack() as started:
+        early = None
+        timings["analytics"] = 0.0  # listed before the outputs, which start first
+        if out_dir:  # the tables of the links alone start now, beside the analytics
+            with stage("outputs"):
+                early = started.enter_context(links_started(graph, attachments, out_dir))
         with stage("analytics"):
             annotate(graph, seed=settings.seed, layout_core=settings.html_max_nodes)
         result = _result(graph, attachments, table, index, words=words, extracted=extracted,
@@ -273,7 +278,7 @@ def _run(paths: list[Path], cache: MentionCache, spec: ModelSpec, key_prefix: st
         result.timings = timings
         if out_dir:
             with stage("outputs"):
-                result.outputs = write_outputs(result, out_dir, settings)
+                result.outputs = write_outputs(result, out_dir, settings, early=early)
     return result
 
 

@@ -188,6 +188,26 @@ def test_installed_as_one_namespace_nothing_generic_at_the_top(tmp_path):
     assert done.stdout.split() == ["None", "None"]
 
 
+
+def test_the_command_line_imports_no_plotting_library(tmp_path):
+    """igraph imports matplotlib's pyplot when it can (half a second per run): the command
+    line, which plots nothing, imports igraph without it, and the package loads neither
+    igraph nor pyvis (which imports IPython) until they are used. matplotlib itself stays
+    importable afterwards."""
+    pytest.importorskip("matplotlib")  # installed by the `explore` extra, as in a test run
+    code = ("import sys, entity_graph.pipeline as p; "
+            "print(sorted(m for m in ('igraph', 'pyvis', 'IPython') if m in sys.modules)); "
+            "from entity_graph.pipeline.cli import main; "
+            f"main(['cache', 'info', '--out', {str(tmp_path)!r}]); "
+            "print('igraph' in sys.modules, 'matplotlib' in sys.modules); "
+            "import matplotlib; print(matplotlib.__name__)")
+    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0] == "[]"
+    assert lines[-2:] == ["True False", "matplotlib"]
+
 @pytest.mark.parametrize("window", ["sentence", "document", 5])
 def test_counts_of_parts_merge_into_the_counts_of_the_whole(seed_build, window):
     """What the Dask engine relies on: counting consecutive parts and merging them gives

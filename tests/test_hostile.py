@@ -193,23 +193,40 @@ def test_a_second_build_into_the_same_folder_is_refused_while_one_runs(tmp_path,
     assert main(["build", str(corpus), "--out", str(out), "-q"]) == 0  # free again
 
 
+_FAILING_BUILD = """
+import errno, sys
+from entity_graph.pipeline import outputs
+from entity_graph.pipeline.cli import main
+corpus, out, writer = sys.argv[1:4]
+outputs.FORK_OUTPUTS_FROM = 0  # the seed-sized graph is written as a large one is
+
+
+def disk_full(*args, **kwargs):
+    raise OSError(errno.ENOSPC, "No space left on device")
+
+
+setattr(outputs, writer, disk_full)
+sys.exit(main(["build", corpus, "--out", out, "-q"]))
+"""
+
+
 @pytest.mark.parametrize("writer, name, forked", [
     ("write_edges_csv", "edges.csv", False),
-    # In the process that writes the graph files aside; it fails before it uses polars,
-    # whose threads this test process started long ago (see `outputs.polars_started`).
+    # In the forked processes (so in a fresh Python process, whose polars threads have not
+    # started: see `outputs.polars_started`): the one that writes the graph files aside,
+    # and the one that writes the link tables during the analytics.
     ("write_gexf", "graph.gexf", True),
+    ("write_edges_csv", "edges.csv", True),
 ])
-def test_a_failed_output_stage_leaves_the_previous_outputs_whole(tmp_path, capsys,
-                                                                monkeypatch, writer, name,
-                                                                forked):
+def test_a_failed_output_stage_leaves_the_previous_outputs_whole(tmp_path, capsys, monkeypatch,
+                                                                writer, name, forked):
     """Disk full while writing one file: the error names that file, and every output of
     the previous run is still there, unchanged (none replaced, no temporary file left)."""
     import errno
+    import subprocess
+    import sys
 
     from entity_graph.pipeline import outputs
-
-    if forked:
-        monkeypatch.setattr(outputs, "FORK_OUTPUTS_FROM", 0)
 
     corpus = tmp_path / "a.txt"
     corpus.write_text(ARTICLE, encoding="utf-8")
@@ -217,18 +234,21 @@ def test_a_failed_output_stage_leaves_the_previous_outputs_whole(tmp_path, capsy
     assert main(["build", str(corpus), "--out", str(out), "-q"]) == 0
     before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
     (out / ".graph.html.new").write_text("left by a killed run", encoding="utf-8")
-
-    def disk_full(*args, **kwargs):
-        raise OSError(errno.ENOSPC, "No space left on device")
-
-    monkeypatch.setattr(outputs, writer, disk_full)
-    if forked:  # the forked writer fails before it would use polars
-        monkeypatch.setattr(outputs, "polars_started", lambda: False)
     corpus.write_text(ARTICLE + " Puis Joe Biden est arrivé à Paris.", encoding="utf-8")
-    capsys.readouterr()
-    assert main(["build", str(corpus), "--out", str(out), "-q"]) == 2
-    err = capsys.readouterr().err
-    assert err.count("\n") == 1
+    if forked:
+        done = subprocess.run([sys.executable, "-c", _FAILING_BUILD, str(corpus), str(out),
+                               writer], capture_output=True, text=True, timeout=240)
+        code, err = done.returncode, done.stderr
+    else:
+        def disk_full(*args, **kwargs):
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        monkeypatch.setattr(outputs, writer, disk_full)
+        capsys.readouterr()
+        code, err = main(["build", str(corpus), "--out", str(out), "-q"]), \
+            capsys.readouterr().err
+    assert code == 2
+    assert err.count("\n") == 1, err
     assert f"{out / name}: cannot write (No space left on device)" in err
     after = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
     outputs_before = {k: v for k, v in before.items() if not k.startswith(".")}
