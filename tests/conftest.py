@@ -39,7 +39,8 @@ def seed_build(tmp_path_factory):
 @pytest.fixture
 def build_with_forked_writer():
     """Run `build(corpus, out + n)` for n = 0 .. builds - 1 in a fresh Python process,
-    with the graph files written by a forked process whenever the build may fork (see
+    with the graph files and the link tables written by forked processes (the second
+    during the analytics, see `outputs.links_started`) whenever the build may fork (see
     `outputs.polars_started`: this test process started polars' threads long ago, so it
     never forks its writer). Returns that process's output: "fork" or "no fork" before
     each build. Deadline: a hang fails the test, not the suite."""
@@ -50,7 +51,7 @@ def build_with_forked_writer():
         "import sys\n"
         "from entity_graph.pipeline import outputs\n"
         "from entity_graph.pipeline.run import build\n"
-        "outputs.FORK_OUTPUTS_FROM = 0\n"
+        "outputs.FORK_OUTPUTS_FROM = outputs.EARLY_LINKS_FROM = 0\n"
         "for n in range(int(sys.argv[3])):\n"
         "    print('no fork' if outputs.polars_started() else 'fork', flush=True)\n"
         "    build(sys.argv[1], sys.argv[2] + str(n), curation='', progress=False)\n")

@@ -198,7 +198,8 @@ import errno, sys
 from entity_graph.pipeline import outputs
 from entity_graph.pipeline.cli import main
 corpus, out, writer = sys.argv[1:4]
-outputs.FORK_OUTPUTS_FROM = 0  # the seed-sized graph is written as a large one is
+# The small graph is written as a large one is: in forked processes.
+outputs.FORK_OUTPUTS_FROM = outputs.EARLY_LINKS_FROM = 0
 
 
 def disk_full(*args, **kwargs):
