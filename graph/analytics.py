@@ -121,6 +121,21 @@ def pagerank(graph: nx.Graph, *, converted: Converted | None = None) -> dict:
     return dict(zip(nodes, values, strict=True))
 
 
+def weighted_degrees(converted: Converted) -> list[int | float]:
+    """The sum of the weights of each vertex's links (`to_igraph`'s order), as networkx's
+    `degree(weight="weight")` gives it, computed in igraph: whole numbers when every
+    weight is one.
+
+    >>> weighted_degrees(to_igraph(nx.Graph([("a", "b", {"weight": 2}), ("b", "c")])))
+    [2, 3, 1]
+    """
+    g, _ = converted
+    strengths = g.strength(weights="weight") if g.ecount() else [0] * g.vcount()
+    if all(type(weight) is int for weight in g.es["weight"]):
+        return [round(strength) for strength in strengths]
+    return strengths
+
+
 def annotate(graph: nx.Graph, *, seed: int = 42, layout: bool = True,
              layout_core: int | None = None) -> nx.Graph:
     """Store `degree`, `weighted_degree`, `pagerank`, `betweenness`, `community` and,
@@ -134,17 +149,19 @@ def annotate(graph: nx.Graph, *, seed: int = 42, layout: bool = True,
     """
     if graph.number_of_nodes() == 0:
         return graph
-    converted = to_igraph(graph)  # once for the three measures
+    converted = to_igraph(graph)  # once for every measure
+    g, nodes = converted
     measures = {
-        "degree": dict(graph.degree()),
-        "weighted_degree": dict(graph.degree(weight="weight")),
+        "degree": dict(zip(nodes, g.degree(), strict=True)),
+        "weighted_degree": dict(zip(nodes, weighted_degrees(converted), strict=True)),
         "pagerank": pagerank(graph, converted=converted),
         "betweenness": betweenness(graph, seed=seed, converted=converted),
         "community": communities(graph, seed=seed, converted=converted),
     }
-    for name, values in measures.items():
-        for node, value in values.items():
-            graph.nodes[node][name] = round(value, 6) if isinstance(value, float) else value
+    for node, data in graph.nodes(data=True):
+        for name, values in measures.items():
+            value = values[node]
+            data[name] = round(value, 6) if isinstance(value, float) else value
     if layout:
         add_layout(graph, seed=seed, communities=measures["community"], core=layout_core)
     return graph
