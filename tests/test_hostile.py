@@ -257,6 +257,48 @@ def test_a_failed_output_stage_leaves_the_previous_outputs_whole(tmp_path, capsy
     assert not [name for name in after if name.endswith((".new", ".tmp"))]
 
 
+_INTERRUPTED_ANALYTICS = """
+import multiprocessing, sys
+import entity_graph.pipeline.run as run
+from entity_graph.pipeline import outputs
+from entity_graph.pipeline.cli import main
+corpus, out = sys.argv[1:3]
+outputs.FORK_OUTPUTS_FROM = outputs.EARLY_LINKS_FROM = 0  # as for a large graph
+
+
+def interrupted(*args, **kwargs):
+    raise KeyboardInterrupt
+
+
+run.annotate = interrupted
+code = main(["build", corpus, "--out", out, "-q"])
+print(code, len(multiprocessing.active_children()))
+"""
+
+
+def test_an_interruption_during_the_analytics_stops_the_link_tables_writer(tmp_path):
+    """Ctrl-C while the link tables are written beside the analytics (a forked process,
+    see `outputs.links_started`): the build ends with its one-line message, that process
+    is gone, and the previous outputs are whole, with nothing half-written left."""
+    import subprocess
+    import sys
+
+    corpus = tmp_path / "a.txt"
+    corpus.write_text(ARTICLE, encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["build", str(corpus), "--out", str(out), "-q"]) == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir() if not p.name.startswith(".")}
+    corpus.write_text(ARTICLE + " Puis Joe Biden est arrivé à Paris.", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-c", _INTERRUPTED_ANALYTICS, str(corpus), str(out)],
+                          capture_output=True, text=True, timeout=240)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["130", "0"]
+    assert "interrupted; outputs left as they were" in done.stderr
+    after = {p.name: p.read_bytes() for p in out.iterdir() if not p.name.startswith(".")}
+    assert after == before
+    assert not [p.name for p in out.iterdir() if p.name.endswith((".new", ".tmp"))]
+
+
 def _is_worker(process) -> bool:
     """A live child that is not multiprocessing's resource tracker. Short-lived children
     (a zombie not yet reaped, one already gone) are not workers: psutil raises on them."""
