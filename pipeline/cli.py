@@ -354,10 +354,16 @@ def run() -> NoReturn:
     function (tests, scripts), `main` returns as usual."""
     global _kept_until_exit
     _kept_until_exit = []
-    code = main()
+    try:
+        code = main()
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader of the output went away (`| head`); no traceback
+        code = 1
     logging.shutdown()
-    sys.stdout.flush()
-    sys.stderr.flush()
+    try:
+        sys.stderr.flush()
+    except OSError:
+        pass
     os._exit(code)
 
 

@@ -189,6 +189,18 @@ def test_installed_as_one_namespace_nothing_generic_at_the_top(tmp_path):
 
 
 
+def test_a_reader_that_goes_away_gets_no_traceback(tmp_path):
+    """`entity-graph build ... | head -0`: the files are written, and the program ends
+    with status 1 and no traceback when it cannot print its summary."""
+    process = subprocess.Popen(["entity-graph", "build", str(CORPUS), "--out", str(tmp_path)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process.stdout.close()  # before the build prints anything
+    err = process.stderr.read()
+    assert process.wait(timeout=240) == 1
+    assert "Traceback" not in err and "Error" not in err, err
+    assert (tmp_path / "graph.html").is_file()
+
+
 def test_the_command_line_imports_no_plotting_library(tmp_path):
     """igraph imports matplotlib's pyplot when it can (half a second per run): the command
     line, which plots nothing, imports igraph without it, and the package loads neither
