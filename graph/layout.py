@@ -43,7 +43,8 @@ _GAP = 0.5  # margin between community discs, in SPACING units
 def seeded(seed: int) -> Iterator[None]:
     """igraph draws from one global generator: seed it for a call, then give it back.
     (igraph is imported where it is used, here and in `analytics`, not when the package
-    loads: the command line imports it first, without matplotlib; see `cli.main`.)"""
+    loads: the command line imports it first, without matplotlib; see
+    `cli.import_igraph_without_matplotlib`.)"""
     import igraph
 
     igraph.set_random_number_generator(random.Random(seed))
@@ -229,6 +230,8 @@ def _community_centres(whole: igraph.Graph, group_of: np.ndarray, radii: np.ndar
                        seed: int) -> np.ndarray:
     """Centres of the community discs: communities with many links between them close,
     no two discs overlapping."""
+    import igraph
+
     if len(radii) == 1:
         return np.zeros((1, 2))
     ends = np.array(whole.get_edgelist(), dtype=int).reshape(-1, 2)
@@ -238,8 +241,6 @@ def _community_centres(whole: igraph.Graph, group_of: np.ndarray, radii: np.ndar
     pairs = np.stack([np.minimum(a, b), np.maximum(a, b)], axis=1)[across]
     links, where = np.unique(pairs, axis=0, return_inverse=True)
     totals = np.bincount(where.ravel(), weights=weights[across], minlength=len(links))
-    import igraph
-
     meta = igraph.Graph(n=len(radii), edges=[tuple(map(int, pair)) for pair in links])
     meta.es["weight"] = np.log1p(totals).tolist()
     with seeded(seed):
