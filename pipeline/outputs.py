@@ -84,9 +84,6 @@ def links_started(graph: nx.Graph, attachments: Attachments, out_dir: str | Path
         return
 
     def write_link_tables() -> None:
-        # One thread for polars here (its pool starts with its first use, in this forked
-        # process): the analytics, in the other process, have the other core.
-        os.environ["POLARS_MAX_THREADS"] = "1"
         order = heaviest_first(links)
         _write(out, "evidence.csv", lambda path: write_evidence_csv(
             graph, attachments, path, tables=links, order=order))
@@ -133,6 +130,7 @@ def write_outputs(result: Result, out_dir: str | Path, settings: Settings | None
 
     if early is None:
         _prepare(out)
+    wait_for_links = early.wait if early else None  # the link tables' forked writer
     # The graph, tables and records are millions of long-lived objects: frozen, the
     # garbage collector stops walking them again and again while the writers allocate
     # (a third of the writing time otherwise), and a forked writer shares their memory
@@ -163,7 +161,7 @@ def write_outputs(result: Result, out_dir: str | Path, settings: Settings | None
             lambda: write("entities.csv", lambda path: write_entities_csv(
                 graph, path, tables=columns)),
         ]
-        if early is None or early.wait is None:  # not started early: written here
+        if wait_for_links is None:  # not started early: written here
             graph_jobs[-1:-1] = [
                 lambda: write("evidence.csv", lambda path: write_evidence_csv(
                     graph, attachments, path, tables=columns, order=order())),
@@ -189,8 +187,8 @@ def write_outputs(result: Result, out_dir: str | Path, settings: Settings | None
                               lambda path: write_relations_csv(records(), table, path))
             for job in remaining_jobs():
                 job()
-        if early is not None and early.wait is not None:
-            early.wait()
+        if wait_for_links is not None:
+            wait_for_links()
         written = [name for name in OUTPUT_FILES if staged[name].exists()]
         for name in written:
             os.replace(staged[name], outputs[name])
