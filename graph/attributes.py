@@ -20,7 +20,6 @@ from typing import IO, Any
 import networkx as nx
 import polars as pl
 
-from entity_graph.graph.cooccurrence import format_evidence
 from entity_graph.graph.style import node_size, rgb, type_colour
 
 # What XML 1.0 cannot hold: C0 controls but tab, line feed and carriage return, lone
@@ -28,9 +27,23 @@ from entity_graph.graph.style import node_size, rgb, type_colour
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 Kind = str  # "long", "double" or "string"
+# Document id, date ("" when undated), sentence, and the predicate that links the two
+# entities in it ("" when none was found, or relations were not extracted).
+Evidence = tuple[str, str, str, str]
 # Visual attributes: GraphML carries them as data Gephi reads as colour, size and
 # position; GEXF as its `viz` elements.
 VIZ = ("x", "y", "r", "g", "b", "size")
+
+
+def format_evidence(evidence: Iterable[Evidence]) -> str:
+    """A link's evidence as one readable string, one sentence a line: its `evidence`
+    attribute, which every writer can take.
+
+    >>> format_evidence([("a.txt", "2023-06", "Musk en Chine.", "")])
+    'a.txt (2023-06): Musk en Chine.'
+    """
+    return "\n".join(f"{e[0]} ({e[1]}): {e[2]}" if e[1] else f"{e[0]}: {e[2]}"
+                      for e in evidence)
 
 
 def xml_text(text: str) -> str:

@@ -68,17 +68,18 @@ class EarlyLinks:
 
 
 @contextmanager
-def links_started(graph: nx.Graph, attachments: Attachments, out_dir: str | Path,
-                  ) -> Iterator[EarlyLinks]:
+def links_started(graph: nx.Graph, attachments: Attachments, out_dir: str | Path, *,
+                  links: LinkTables | None = None) -> Iterator[EarlyLinks]:
     """Start writing the tables made from the links alone (`LINK_TABLES`: the analytics
     change none of their cells) in a forked process, while the `with` block runs the
     analytics in this one and then `write_outputs(..., early=...)`: on two cores, the
     analytics no longer leave one idle. With fewer links than `EARLY_LINKS_FROM`, or
     where no fork can be made, nothing starts: `write_outputs` writes them with the rest.
-    If the block fails, the process is stopped and what it staged removed."""
+    If the block fails, the process is stopped and what it staged removed. `links`: the
+    graph's `link_tables`, when already made (`cooccurrence.graph_and_links`)."""
     out = Path(out_dir)
     _prepare(out)
-    links = link_tables(graph)
+    links = links or link_tables(graph)
     if graph.number_of_edges() < EARLY_LINKS_FROM or not _can_fork(graph):
         yield EarlyLinks(links)
         return

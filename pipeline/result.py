@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import networkx as nx
 
-from entity_graph.graph.cooccurrence import Attachments, format_evidence, link
+from entity_graph.graph.attributes import format_evidence
+from entity_graph.graph.cooccurrence import Attachments, link
 from entity_graph.graph.tables import (
     MENTION_COLUMNS,
     RELATION_COLUMNS,

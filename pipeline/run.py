@@ -24,10 +24,11 @@ import networkx as nx
 from tqdm import tqdm
 
 from entity_graph.graph.analytics import annotate
+from entity_graph.graph.attributes import LinkTables
 from entity_graph.graph.cooccurrence import (
     Attachments,
     count_cooccurrences,
-    graph_from_counts,
+    graph_and_links,
     weighted_skeleton,
 )
 from entity_graph.graph.pruning import backbone, drop_weak_links, keep_mentioned, top_entities
@@ -260,7 +261,7 @@ def _run(paths: list[Path], cache: MentionCache, spec: ModelSpec, key_prefix: st
                          for i in index for d in [i.document]),
             sources=[*derived.MERGING_SOURCES, *derived.TABLE_SOURCES])
         with collector_paused():
-            table, words, attachments, graph, pruning = _entities_and_graph(
+            table, words, attachments, graph, links, pruning = _entities_and_graph(
                 index, cache, settings, documents_key if keep else None,
                 out_dir, client, stage)
     with collector_paused(), ExitStack() as started:
@@ -268,9 +269,11 @@ def _run(paths: list[Path], cache: MentionCache, spec: ModelSpec, key_prefix: st
         timings["analytics"] = 0.0  # listed before the outputs, which start first
         if out_dir:  # the tables of the links alone start now, beside the analytics
             with stage("outputs"):
-                early = started.enter_context(links_started(graph, attachments, out_dir))
+                early = started.enter_context(
+                    links_started(graph, attachments, out_dir, links=links))
         with stage("analytics"):
-            annotate(graph, seed=settings.seed, layout_core=settings.html_max_nodes)
+            annotate(graph, seed=settings.seed, layout_core=settings.html_max_nodes,
+                     links=links)
         result = _result(graph, attachments, table, index, words=words, extracted=extracted,
                          pruning=pruning, records=lambda: records_of(index, cache),
                          out_dir=out_dir)
@@ -294,6 +297,12 @@ def collector_paused() -> Iterator[None]:
     try:
         yield
     finally:
+        # What was made meanwhile is all in the youngest generation, which the first
+        # collection afterwards would walk whole (0.7 s after a document-window graph of
+        # the dev corpus). Frozen and unfrozen, it moves to the oldest generation at no
+        # cost, to be walked only when Python's thresholds next call for a full collection.
+        gc.freeze()
+        gc.unfreeze()
         if enabled:
             gc.enable()
 
@@ -302,11 +311,11 @@ def _entities_and_graph(index: list[Indexed], cache: MentionCache, settings: Set
                         documents_key: str | None, out_dir: str | Path | None,
                         client: Client | None,
                         stage: Callable[[str], Any],
-                        ) -> tuple[EntityTable, int, Attachments, nx.Graph, list[str]]:
+                        ) -> tuple[EntityTable, int, Attachments, nx.Graph, LinkTables, list[str]]:
     """The entities and graph stages: the entity table and the pair counts (kept in
     `out_dir` under `documents_key`, when given, for the next build), the words counted,
-    and the pruned graph with its attachments (pairs counted on the Dask cluster of
-    `client`, if any)."""
+    and the pruned graph with its attachments and its links a column at a time (pairs
+    counted on the Dask cluster of `client`, if any)."""
     words = [0]
 
     def counted(records: Iterator[DocRecord]) -> Iterator[DocRecord]:
@@ -353,10 +362,10 @@ def _entities_and_graph(index: list[Indexed], cache: MentionCache, settings: Set
         # what it keeps gets its evidence, dates and relations.
         keep, pruning = prune(weighted_skeleton(counts, table, weight=settings.weight),
                               settings) if pruning_steps(settings) else (None, [])
-        graph = graph_from_counts(counts, table, window=settings.window,
-                                  weight=settings.weight, attachments=attachments,
-                                  relations=settings.relations, keep=keep)
-    return table, words[0], attachments, graph, pruning
+        graph, links = graph_and_links(counts, table, window=settings.window,
+                                       weight=settings.weight, attachments=attachments,
+                                       relations=settings.relations, keep=keep)
+    return table, words[0], attachments, graph, links, pruning
 
 
 def _result(graph: nx.Graph, attachments: Attachments, table: EntityTable,

@@ -261,3 +261,40 @@ def test_pruning_before_the_graph_is_built_equals_pruning_the_built_graph(option
     assert sorted(early.edges(data=True)) == sorted(pruned.edges(data=True))
     assert all(whole.evidence_of(a, b) == whole_attachments.evidence_of(a, b)
                for a, b in early.edges)
+
+
+@pytest.mark.parametrize("window", ["sentence", "document", 8])
+@pytest.mark.parametrize("pruned", [False, True])
+def test_the_links_made_with_the_graph_are_those_read_back_from_it(window, pruned):
+    """The build hands the writers and the analytics the links as the graph builder made
+    them: the same links, order, ends, attributes (a link lacking one included) and kinds
+    as reading them back from the graph."""
+    from entity_graph.graph.attributes import link_tables
+    from entity_graph.graph.cooccurrence import (
+        count_cooccurrences,
+        graph_and_links,
+        weighted_skeleton,
+    )
+
+    table = build_entities(RECORDS)
+    counts = count_cooccurrences(list(reversed(RECORDS)), table, window=window)
+    keep = None
+    if pruned:
+        keep = backbone(weighted_skeleton(counts, table), 0.99)
+        first = next(iter(keep.edges))
+        keep.edges[first]["note"] = "only this link"
+    built, links = graph_and_links(counts, table, window=window, weight="npmi",
+                                   relations=True, keep=keep)
+    read = link_tables(built)
+    assert built.number_of_edges() >= 2
+    assert [(a, b) for a, b, _ in links.edges] == [(a, b) for a, b, _ in read.edges]
+    assert [data for _, _, data in links.edges] == [data for _, _, data in read.edges]
+    assert links.edge_table.keys() == read.edge_table.keys()
+    assert all(str(found) == str(expected) for name in read.edge_table
+               for found, expected in zip(links.edge_table[name], read.edge_table[name],
+                                          strict=True))
+    assert links.edge_kinds == read.edge_kinds
+    assert {"first_seen", "predicate"} <= set(read.edge_table)
+    assert not pruned or sum(data.get("note") is not None for *_, data in read.edges) == 1
+    assert annotate(built.copy(), links=links).nodes(data=True) == \
+        annotate(built.copy()).nodes(data=True)
