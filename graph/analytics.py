@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import networkx as nx
 import numpy as np
 
-from entity_graph.graph.attributes import ABSENT, LinkTables
+from entity_graph.graph.attributes import LinkTables
 from entity_graph.graph.layout import add_layout, seeded
 
 if TYPE_CHECKING:  # imported where it is used: see `layout.seeded`
@@ -50,9 +50,7 @@ def to_igraph(graph: nx.Graph, *, links: LinkTables | None = None) -> Converted:
         edges = list(graph.edges(data="weight", default=1))
         weights = [w for _, _, w in edges]
     else:
-        edges = links.edges
-        weights = [1 if w is ABSENT else w
-                   for w in links.edge_table.get("weight", [1] * len(edges))]
+        edges, weights = links.edges, links.weights()
     ends = np.array([(position[a], position[b]) for a, b, _ in edges],
                     dtype=np.int64).reshape(-1, 2)
     low, high = ends.min(axis=1), ends.max(axis=1)
@@ -173,5 +171,6 @@ def annotate(graph: nx.Graph, *, seed: int = 42, layout: bool = True,
             value = values[node]
             data[name] = round(value, 6) if isinstance(value, float) else value
     if layout:
-        add_layout(graph, seed=seed, communities=measures["community"], core=layout_core)
+        add_layout(graph, seed=seed, communities=measures["community"], core=layout_core,
+                   links=links)
     return graph

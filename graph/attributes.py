@@ -327,6 +327,14 @@ class LinkTables:
     edge_table: dict[str, list[Any]]
     edge_kinds: dict[str, Kind]
 
+    def weights(self) -> list[Any]:
+        """Each link's `weight`, 1 where it has none (as networkx's
+        `graph.edges(data="weight", default=1)` gives them)."""
+        column = self.edge_table.get("weight")
+        if column is None:
+            return [1] * len(self.edges)
+        return [1 if weight is ABSENT else weight for weight in column]
+
 
 def link_tables(graph: nx.Graph) -> LinkTables:
     """The `LinkTables` of `graph`.

@@ -296,5 +296,27 @@ def test_the_links_made_with_the_graph_are_those_read_back_from_it(window, prune
     assert links.edge_kinds == read.edge_kinds
     assert {"first_seen", "predicate"} <= set(read.edge_table)
     assert not pruned or sum(data.get("note") is not None for *_, data in read.edges) == 1
-    assert annotate(built.copy(), links=links).nodes(data=True) == \
-        annotate(built.copy()).nodes(data=True)
+    assert annotate(built.copy(), layout_core=2, links=links).nodes(data=True) == \
+        annotate(built.copy(), layout_core=2).nodes(data=True)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_anchors_found_from_the_links_are_those_found_in_networkx(seed):
+    """The layout's search for each node's anchor, done over the link tables in numpy,
+    agrees with the same search in networkx, ties of weight included (weights 1 to 3 on
+    1,500 links)."""
+    import random
+
+    from entity_graph.graph.attributes import link_tables
+    from entity_graph.graph.layout import _anchors
+
+    rng = random.Random(seed)
+    graph = nx.relabel_nodes(nx.gnm_random_graph(200, 1500, seed=seed),
+                             lambda n: f"e{n * 7919 % 200}")
+    for a, b in graph.edges:
+        graph.edges[a, b]["weight"] = rng.choice([1, 2, 3, 2.5])
+    links = link_tables(graph)
+    core = rng.sample(sorted(graph), 20)
+    positions = dict.fromkeys(core, (0.0, 0.0))
+    found = _anchors(graph, positions, links)
+    assert len(found) > 100 and found == _anchors(graph, positions, None)
