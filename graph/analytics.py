@@ -49,10 +49,10 @@ def to_igraph(graph: nx.Graph, *, links: LinkTables | None = None) -> Converted:
     if links is None:
         edges = list(graph.edges(data="weight", default=1))
         weights = [w for _, _, w in edges]
+        ends = np.array([(position[a], position[b]) for a, b, _ in edges],
+                        dtype=np.int64).reshape(-1, 2)
     else:
-        edges, weights = links.edges, links.weights()
-    ends = np.array([(position[a], position[b]) for a, b, _ in edges],
-                    dtype=np.int64).reshape(-1, 2)
+        ends, weights = links.ends(position), links.weights()
     low, high = ends.min(axis=1), ends.max(axis=1)
     order = np.lexsort((high, low))  # sorted by low end, then high end, outside Python
     converted = igraph.Graph(n=len(nodes), edges=list(zip(low[order].tolist(),

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 import networkx as nx
+import numpy as np
 import polars as pl
 
 from entity_graph.graph.style import node_size, rgb, type_colour
@@ -326,6 +327,22 @@ class LinkTables:
     edges: list[tuple[Any, Any, dict]]
     edge_table: dict[str, list[Any]]
     edge_kinds: dict[str, Kind]
+
+    def ends(self, number: Mapping[Any, int]) -> np.ndarray:
+        """The ends of each link as the numbers `number` gives their nodes, a row per link
+        (looked up in C: a Python loop took a few tenths of a second for 432,000 links).
+
+        >>> link_tables(nx.Graph([("a", "b"), ("b", "c")])).ends({"a": 0, "b": 1, "c": 2})
+        array([[0, 1],
+               [1, 2]])
+        """
+        count = len(self.edges)
+        ends = np.empty((count, 2), dtype=np.int64)
+        for side in (0, 1):
+            ends[:, side] = np.fromiter(
+                map(number.__getitem__, map(operator.itemgetter(side), self.edges)),
+                dtype=np.int64, count=count)
+        return ends
 
     def weights(self) -> list[Any]:
         """Each link's `weight`, 1 where it has none (as networkx's

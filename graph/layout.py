@@ -24,7 +24,6 @@ import random
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Iterator
 from contextlib import contextmanager
-from operator import itemgetter
 from typing import TYPE_CHECKING
 
 import networkx as nx
@@ -84,23 +83,6 @@ def drawn_graph(graph: nx.Graph, nodes: list) -> nx.Graph:
     drawn.add_edges_from((a, b, data) for a in nodes for b, data in graph.adj[a].items()
                          if position.get(b, -1) > position[a])
     return drawn
-
-
-def link_ends(links: LinkTables, number: dict) -> np.ndarray:
-    """The ends of each of `links` as the numbers `number` gives their nodes, one row per
-    link (mapped in C: a Python loop took a few tenths of a second for 432,000 links).
-
-    >>> from entity_graph.graph.attributes import link_tables
-    >>> link_ends(link_tables(nx.Graph([("a", "b"), ("b", "c")])), {"a": 0, "b": 1, "c": 2})
-    array([[0, 1],
-           [1, 2]])
-    """
-    count = len(links.edges)
-    ends = np.empty((count, 2), dtype=np.int64)
-    for side in (0, 1):
-        ends[:, side] = np.fromiter(map(number.__getitem__, map(itemgetter(side), links.edges)),
-                                    dtype=np.int64, count=count)
-    return ends
 
 
 def add_layout(graph: nx.Graph, *, seed: int = 42, communities: dict | None = None,
@@ -350,10 +332,12 @@ def _anchors(graph: nx.Graph, positions: dict, links: LinkTables | None) -> dict
                     best[node] = (candidate, anchor)
         return {node: anchor for node, (_, anchor) in best.items()}
     nodes = sorted(graph, key=str)  # numbered in the order of their ids as text
-    ends = link_ends(links, {node: number for number, node in enumerate(nodes)})
+    ends = links.ends({node: number for number, node in enumerate(nodes)})
     placed = np.array([node in positions for node in nodes], dtype=bool)
     a_placed, b_placed = placed[ends[:, 0]], placed[ends[:, 1]]
     one_side = a_placed != b_placed
+    if not one_side.any():
+        return {}
     node = np.where(a_placed, ends[:, 1], ends[:, 0])[one_side]
     anchor = np.where(a_placed, ends[:, 0], ends[:, 1])[one_side]
     weight = np.array(links.weights(), dtype=float)[one_side]

@@ -320,3 +320,5 @@ def test_anchors_found_from_the_links_are_those_found_in_networkx(seed):
     positions = dict.fromkeys(core, (0.0, 0.0))
     found = _anchors(graph, positions, links)
     assert len(found) > 100 and found == _anchors(graph, positions, None)
+    graph.add_nodes_from(["alone", "left out"])  # no link to a positioned node: no anchor
+    assert _anchors(graph, {"alone": (0.0, 0.0)}, link_tables(graph)) == {}
