@@ -12,11 +12,12 @@ from typing import TYPE_CHECKING
 import networkx as nx
 import numpy as np
 
-from entity_graph.graph.attributes import LinkTables
 from entity_graph.graph.layout import add_layout, seeded
 
 if TYPE_CHECKING:  # imported where it is used: see `layout.seeded`
     import igraph
+
+    from entity_graph.graph.attributes import LinkTables
 
 # Exact betweenness costs one breadth-first search per node; above this many nodes it is
 # estimated from BETWEENNESS_SAMPLES source nodes drawn with the fixed seed, fewer on a

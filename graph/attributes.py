@@ -361,7 +361,11 @@ def link_tables(graph: nx.Graph) -> LinkTables:
     >>> tables.edge_table, tables.edge_kinds
     ({'weight': [2.5]}, {'weight': 'double'})
     """
-    edges = list(graph.edges(data=True))
+    return links_from(list(graph.edges(data=True)))
+
+
+def links_from(edges: list[tuple[Any, Any, dict]]) -> LinkTables:
+    """The `LinkTables` of `edges`: (end, end, attributes) in a graph's order."""
     edge_table = columns([data for _, _, data in edges])
     return LinkTables(edges, edge_table, column_kinds(edge_table))
 

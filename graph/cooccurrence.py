@@ -17,13 +17,7 @@ import networkx as nx
 import numpy as np
 
 from entity_graph.graph.association import jaccard, npmi, pmi
-from entity_graph.graph.attributes import (
-    Evidence,
-    LinkTables,
-    column_kinds,
-    columns,
-    format_evidence,
-)
+from entity_graph.graph.attributes import Evidence, LinkTables, format_evidence, links_from
 from entity_graph.graph.timeline import spells
 
 if TYPE_CHECKING:  # graph/ only needs the shapes of pipeline/'s records
@@ -411,8 +405,7 @@ def _links_in_graph_order(graph: nx.Graph, edges: list[tuple[str, str, dict]]) -
     order = np.argsort(first, kind="stable").tolist()
     ordered = [(a, b, data) if position[a] < position[b] else (b, a, data)
                for a, b, data in (edges[i] for i in order)]
-    edge_table = columns([data for _, _, data in ordered])
-    return LinkTables(ordered, edge_table, column_kinds(edge_table))
+    return links_from(ordered)
 
 
 def weighted_skeleton(counts: Counts, table: EntityTable, *, weight: str = "count",
