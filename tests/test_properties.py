@@ -108,3 +108,60 @@ def test_the_column_rules_equal_the_python_rules(texts):
     assert element == [xml_text(text) for text in texts]
     assert attribute == [xml_attribute_text(text) for text in texts]
     assert safe == [spreadsheet_safe(text) or None for text in texts]  # "" is an empty cell
+
+
+def _propagated_one_by_one(mentions, text):
+    """`propagate` as first written: each match checked against every span taken so far."""
+    import re
+
+    from entity_graph.pipeline.extraction.mentions import Mention
+    from entity_graph.pipeline.extraction.normalize import fold
+    from entity_graph.pipeline.rules.cleaning import context_cue
+    from entity_graph.pipeline.rules.french import FUNCTION_WORDS
+
+    names = {m.name: m.label for m in mentions
+             if len(m.name) >= 3 and fold(m.name) not in FUNCTION_WORDS}
+    if not names:
+        return sorted(mentions)
+    alternatives = "|".join(re.escape(n) for n in sorted(names, key=lambda n: (-len(n), n)))
+    taken = [(m.start, m.end) for m in mentions]
+    found = list(mentions)
+    for match in re.finditer(rf"(?<![\w'])(?:{alternatives})(?![\w'])", text):
+        start, end = match.span()
+        if not any(start < e and s < end for s, e in taken):
+            cue = context_cue(text[max(0, start - 60):start], text[end:end + 30]) or ""
+            found.append(Mention(start, end, names[match.group()], match.group(), cue=cue))
+            taken.append((start, end))
+    return sorted(found)
+
+
+WORDS = ["Berne", "Berne-Ouest", "Paris", "Musk", "Elon Musk", "le", "de", "M.", "Tesla",
+         "canton", "la", "l'", "x", "Paris-Berne"]
+
+
+@settings(max_examples=400, deadline=None, derandomize=True)
+@given(st.lists(st.sampled_from(WORDS), min_size=1, max_size=30),
+       st.lists(st.tuples(st.booleans(), st.floats(0, 1), st.floats(0, 1),
+                          st.sampled_from(["PER", "ORG", "LOC"])), max_size=8))
+@example(["Berne", "Paris", "Berne"], [(True, 0, 0.2, "LOC"), (False, 6 / 17, 12 / 17, "LOC")])
+@example(["Berne", "Paris", "Berne"], [(True, 0, 0.2, "LOC"), (False, 16 / 17, 1, "LOC")])
+def test_names_found_again_are_those_a_check_of_every_span_finds(words, spans):
+    """`propagate` checks a match against the model's mentions by bisection. The model's
+    mentions here are whole words (names to find again) or any characters (spans that
+    overlap each other, nest, start or end inside a match or just at its edge: the
+    examples are a span that ends where a match starts, and one that starts on its last
+    character)."""
+    from entity_graph.pipeline.extraction.mentions import Mention
+    from entity_graph.pipeline.rules.consistency import propagate
+
+    text = " ".join(words)
+    edges = sorted({0, len(text)} | {i for i, c in enumerate(text) if c == " "}
+                   | {i + 1 for i, c in enumerate(text) if c == " "})
+    mentions = []
+    for whole_words, one, other, label in spans:
+        bounds = edges if whole_words else range(len(text) + 1)
+        start, end = sorted((bounds[round(one * (len(bounds) - 1))],
+                             bounds[round(other * (len(bounds) - 1))]))
+        if start < end:
+            mentions.append(Mention(start, end, label, text[start:end]))
+    assert propagate(mentions, text) == _propagated_one_by_one(mentions, text)

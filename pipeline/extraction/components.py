@@ -11,6 +11,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -62,20 +63,24 @@ def make_clean_mentions(nlp: Language, name: str, labels: list[str], lexicon: st
     wanted = frozenset(labels)
     words = load_lexicon(lexicon)
 
+    @lru_cache(maxsize=1 << 14)  # a worker meets the same names again and again
+    def cleaned(name: str, label: str) -> tuple[int, int] | None:
+        # "M. Homais" tagged LOC: trim the title as for a person (it becomes one below).
+        return clean_span(name, "PER" if starts_with_honorific(name) else label, words)
+
     def clean_mentions(doc: Doc) -> Doc:
         mentions = []
         text = doc_text(doc)
         for ent in doc.ents:
             if ent.label_ not in wanted:
                 continue
-            # "M. Homais" tagged LOC: trim the title as for a person (it becomes one below).
-            kept = clean_span(ent.text, "PER" if starts_with_honorific(ent.text)
-                              else ent.label_, words)
+            ent_text = text[ent.start_char:ent.end_char]  # `ent.text` joins its tokens again
+            kept = cleaned(ent_text, ent.label_)
             if ent.ent_id_:  # found by the curation file's ruler: trust it, name it
-                kept = kept or (0, len(ent.text))
-            elif kept is None and is_named_code(ent.text, text[max(0, ent.start_char - 6):
+                kept = kept or (0, len(ent_text))
+            elif kept is None and is_named_code(ent_text, text[max(0, ent.start_char - 6):
                                                                ent.start_char]):
-                kept = (0, len(ent.text))
+                kept = (0, len(ent_text))
             elif kept is None:
                 continue
             start, end = ent.start_char + kept[0], ent.start_char + kept[1]

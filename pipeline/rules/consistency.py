@@ -7,7 +7,9 @@ one thing: these rules use the whole document to fix what one sentence got wrong
 
 from __future__ import annotations
 
+import itertools
 import re
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 
@@ -75,14 +77,19 @@ def propagate(mentions: Sequence[Mention], text: str, *, min_length: int = 3) ->
     # One pass over the text for all names, longest first so that "Berne" does not take
     # the start of "Berne-Ouest".
     alternatives = "|".join(re.escape(n) for n in sorted(names, key=lambda n: (-len(n), n)))
-    taken = [(m.start, m.end) for m in mentions]
+    # The matches do not overlap each other: only the model's mentions can be in the way.
+    # A match overlaps one of them when one of those starting before its end ends after
+    # its start: the latest end among the spans sorted by start says it.
+    spans = sorted((m.start, m.end) for m in mentions)
+    starts = [s for s, _ in spans]
+    latest_ends = list(itertools.accumulate((e for _, e in spans), max))
     found = list(mentions)
     for match in re.finditer(rf"(?<![\w'])(?:{alternatives})(?![\w'])", text):
         start, end = match.span()
-        if not any(start < e and s < end for s, e in taken):
+        before_end = bisect_left(starts, end)
+        if not before_end or latest_ends[before_end - 1] <= start:
             cue = context_cue(text[max(0, start - 60):start], text[end:end + 30]) or ""
             found.append(Mention(start, end, names[match.group()], match.group(), cue=cue))
-            taken.append((start, end))
     return sorted(found)
 
 
