@@ -6,6 +6,7 @@
     python benchmarks/speed.py --only ceiling --only build --model fr_core_news_md
     python benchmarks/speed.py --only build --only relations   # the cost of --relations
     python benchmarks/speed.py --only ceiling --only extract --workers 1  # the components' cost
+    python benchmarks/speed.py --only ceiling --only build --only rerun --rounds 4
 
 Measured in the same run, on the same machine, each in its own process (so that peak RSS
 is the measure's own):
@@ -32,6 +33,8 @@ from __future__ import annotations
 import argparse
 import json
 import resource
+import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -140,6 +143,9 @@ def main() -> None:
                         help="JSONL corpus files (default: ../shared/data/dev/*.jsonl)")
     parser.add_argument("--repeat", type=int, default=1, help="copies of the corpus")
     parser.add_argument("--workers", type=int, default=2, help="processes (default: 2)")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="run the measures this many times, one round after the "
+                             "other, and print the median of each ratio (default: 1)")
     parser.add_argument("--only", choices=["ceiling", "naive", "build", "build1", "rerun",
                                            "relations", "extract"],
                         action="append", help="run only these measures")
@@ -156,37 +162,61 @@ def main() -> None:
         return
 
     wanted = args.only or ["ceiling", "naive", "build", "build1", "rerun", "relations"]
+    ratios: dict[str, list[float]] = {}
     with tempfile.TemporaryDirectory(prefix="entity-graph-bench-") as tmp:
         files = prepare_corpus(args.files, args.repeat, Path(tmp))
-        rows = {}
-        for name in wanted:
-            workers = 1 if name in ("naive", "build1") else args.workers
-            out = Path(tmp) / {"build1": "out1", "relations": "out-relations"}.get(name, "out")
-            measure_name = "build" if name == "build1" else name
-            if name == "rerun" and "build" not in rows:
-                run_child("build", files, workers, out, args.model)  # warm the cache first
-            rows[name] = run_child(measure_name, files, workers, out, args.model)
-            row = rows[name]
-            print(f"{name:8} {row['workers']} proc  {row['words']:>10,} words  "
-                  f"{row['seconds']:7.1f} s  {row['words_per_s']:>8,.0f} words/s  "
-                  f"peak RSS {row['rss_mb']:,.0f} MB", flush=True)
-            if row["stages"]:
-                print("         " + ", ".join(f"{k} {v} s" for k, v in row["stages"].items()))
+        for number in range(1, args.rounds + 1):
+            if args.rounds > 1:
+                print(f"round {number} of {args.rounds}", flush=True)
+            folder = Path(tmp) / f"round{number}"  # a cold cache for each round's build
+            rows = run_round(wanted, files, folder, args.workers, args.model)
+            shutil.rmtree(folder, ignore_errors=True)  # hundreds of MB of outputs
+            for label, value in round_ratios(rows, args.workers).items():
+                print(f"{label}: {value:.2f}")
+                ratios.setdefault(label, []).append(value)
+    if args.rounds > 1:  # the machine's speed drifts: one round's ratio says little
+        print(f"medians of {args.rounds} rounds")
+        for label, values in ratios.items():
+            print(f"  {label}: {statistics.median(values):.2f} "
+                  f"({', '.join(f'{v:.2f}' for v in values)})")
 
-    def ratio(a: str, b: str, label: str) -> None:
-        if a in rows and b in rows:
-            print(f"{label}: {rows[a]['words_per_s'] / rows[b]['words_per_s']:.2f}")
 
-    ratio("build", "ceiling", f"build / ceiling (speed, {args.workers} processes each)")
-    ratio("extract", "ceiling", f"extract / ceiling (speed, {args.workers} processes each)")
-    ratio("build", "naive", "build / naive (speed)")
-    ratio("build", "build1", f"build {args.workers} workers / 1 worker (speed)")
+def run_round(wanted: list[str], files: list[Path], folder: Path, workers: int,
+              model: str) -> dict[str, dict]:
+    """Run the wanted measures once each, one after the other, printing each."""
+    rows: dict[str, dict] = {}
+    for name in wanted:
+        processes = 1 if name in ("naive", "build1") else workers
+        out = folder / {"build1": "out1", "relations": "out-relations"}.get(name, "out")
+        measure_name = "build" if name == "build1" else name
+        if name == "rerun" and "build" not in rows:
+            run_child("build", files, processes, out, model)  # warm the cache first
+        rows[name] = run_child(measure_name, files, processes, out, model)
+        row = rows[name]
+        print(f"{name:8} {row['workers']} proc  {row['words']:>10,} words  "
+              f"{row['seconds']:7.1f} s  {row['words_per_s']:>8,.0f} words/s  "
+              f"peak RSS {row['rss_mb']:,.0f} MB", flush=True)
+        if row["stages"]:
+            print("         " + ", ".join(f"{k} {v} s" for k, v in row["stages"].items()))
+    return rows
+
+
+def round_ratios(rows: dict[str, dict], workers: int) -> dict[str, float]:
+    """The ratios between a round's measures, for those it ran."""
+    speed = {name: row["words_per_s"] for name, row in rows.items()}
+    pairs = {f"build / ceiling (speed, {workers} processes each)": ("build", "ceiling"),
+             f"extract / ceiling (speed, {workers} processes each)": ("extract", "ceiling"),
+             "build / naive (speed)": ("build", "naive"),
+             f"build {workers} workers / 1 worker (speed)": ("build", "build1")}
+    ratios = {label: speed[a] / speed[b] for label, (a, b) in pairs.items()
+              if a in speed and b in speed}
     if "relations" in rows and "build" in rows:
-        print(f"build with --relations / plain build (time): "
-              f"{rows['relations']['seconds'] / rows['build']['seconds']:.2f}")
+        ratios["build with --relations / plain build (time)"] = (
+            rows["relations"]["seconds"] / rows["build"]["seconds"])
     if "rerun" in rows and "build" in rows:
-        print(f"first run / re-run from the cache (time): "
-              f"{rows['build']['seconds'] / rows['rerun']['seconds']:.1f}")
+        ratios["first run / re-run from the cache (time)"] = (
+            rows["build"]["seconds"] / rows["rerun"]["seconds"])
+    return ratios
 
 
 if __name__ == "__main__":
