@@ -136,7 +136,8 @@ def _propagated_one_by_one(mentions, text):
 
 
 WORDS = ["Berne", "Berne-Ouest", "Paris", "Musk", "Elon Musk", "le", "de", "M.", "Tesla",
-         "canton", "la", "l'", "x", "Paris-Berne"]
+         "canton", "la", "l'", "x", "Paris-Berne", "l'Europe", "Europe", "Berne_2", "Berne²",
+         "Berne'", "Zürich", "Zürich-Ouest", "(Paris)", "Paris."]
 
 
 @settings(max_examples=400, deadline=None, derandomize=True)
@@ -146,11 +147,12 @@ WORDS = ["Berne", "Berne-Ouest", "Paris", "Musk", "Elon Musk", "le", "de", "M.",
 @example(["Berne", "Paris", "Berne"], [(True, 0, 0.2, "LOC"), (False, 6 / 17, 12 / 17, "LOC")])
 @example(["Berne", "Paris", "Berne"], [(True, 0, 0.2, "LOC"), (False, 16 / 17, 1, "LOC")])
 def test_names_found_again_are_those_a_check_of_every_span_finds(words, spans):
-    """`propagate` checks a match against the model's mentions by bisection. The model's
-    mentions here are whole words (names to find again) or any characters (spans that
-    overlap each other, nest, start or end inside a match or just at its edge: the
-    examples are a span that ends where a match starts, and one that starts on its last
-    character)."""
+    """`propagate` finds names with `str.find` and checks a match against the model's
+    mentions by bisection: here against one regular expression and a check of every
+    span. The model's mentions are whole words (names to find again) or any characters
+    (spans that overlap each other, nest, start or end inside a match or at its edge:
+    the examples are a span that ends where a match starts, and one that starts on its
+    last character)."""
     from entity_graph.pipeline.extraction.mentions import Mention
     from entity_graph.pipeline.rules.consistency import propagate
 
@@ -165,3 +167,20 @@ def test_names_found_again_are_those_a_check_of_every_span_finds(words, spans):
         if start < end:
             mentions.append(Mention(start, end, label, text[start:end]))
     assert propagate(mentions, text) == _propagated_one_by_one(mentions, text)
+
+
+@settings(max_examples=500, deadline=None, derandomize=True)
+@given(st.lists(st.sampled_from(WORDS), min_size=1, max_size=6, unique=True),
+       st.lists(st.tuples(st.sampled_from(WORDS), st.sampled_from(["", " ", "-", "'", "_", ", "])),
+                max_size=30))
+@example(["a-x", "x-x"], [("a-x-x-x", "")])  # "x-x" at 2 is taken by "a-x", at 4 it is not
+def test_whole_words_are_found_where_one_regular_expression_finds_them(names, pieces):
+    import re
+
+    from entity_graph.pipeline.rules.consistency import _whole_word_matches
+
+    text = "".join(word + separator for word, separator in pieces)
+    alternatives = "|".join(re.escape(n) for n in sorted(names, key=lambda n: (-len(n), n)))
+    expected = [match.span() for match in
+                re.finditer(rf"(?<![\w'])(?:{alternatives})(?![\w'])", text)]
+    assert _whole_word_matches(names, text) == expected

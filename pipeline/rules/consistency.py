@@ -11,7 +11,7 @@ import itertools
 import re
 from bisect import bisect_left
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from entity_graph.pipeline.extraction.mentions import Mention
 from entity_graph.pipeline.extraction.normalize import fold
@@ -74,9 +74,6 @@ def propagate(mentions: Sequence[Mention], text: str, *, min_length: int = 3) ->
              if len(m.name) >= min_length and fold(m.name) not in FUNCTION_WORDS}
     if not names:
         return sorted(mentions)
-    # One pass over the text for all names, longest first so that "Berne" does not take
-    # the start of "Berne-Ouest".
-    alternatives = "|".join(re.escape(n) for n in sorted(names, key=lambda n: (-len(n), n)))
     # The matches do not overlap each other: only the model's mentions can be in the way.
     # A match overlaps one of them when one of those starting before its end ends after
     # its start: the latest end among the spans sorted by start says it.
@@ -84,13 +81,46 @@ def propagate(mentions: Sequence[Mention], text: str, *, min_length: int = 3) ->
     starts = [s for s, _ in spans]
     latest_ends = list(itertools.accumulate((e for _, e in spans), max))
     found = list(mentions)
-    for match in re.finditer(rf"(?<![\w'])(?:{alternatives})(?![\w'])", text):
-        start, end = match.span()
+    for start, end in _whole_word_matches(names, text):
         before_end = bisect_left(starts, end)
         if not before_end or latest_ends[before_end - 1] <= start:
+            name = text[start:end]
             cue = context_cue(text[max(0, start - 60):start], text[end:end + 30]) or ""
-            found.append(Mention(start, end, names[match.group()], match.group(), cue=cue))
+            found.append(Mention(start, end, names[name], name, cue=cue))
     return sorted(found)
+
+
+def _whole_word_matches(names: Iterable[str], text: str) -> list[tuple[int, int]]:
+    """Where the names occur in `text` as whole words (no letter, digit, "_" or "'" just
+    before or after), as one regular expression of alternatives, longest first, would
+    find them: leftmost first, at each place the longest name, then on after its end (so
+    "Berne" does not take the start of "Berne-Ouest"). Found with `str.find`: each
+    document has its own names, and compiling an expression of them took more time than
+    the search.
+
+    >>> _whole_word_matches(["Berne", "Berne-Ouest"], "Berne-Ouest, Berne, Bernex")
+    [(0, 11), (13, 18)]
+    """
+    found = []
+    for rank, name in enumerate(sorted(names, key=lambda n: (-len(n), n))):
+        start = text.find(name)
+        while start != -1:
+            end = start + len(name)
+            if (start == 0 or not _in_word(text[start - 1])) \
+                    and (end == len(text) or not _in_word(text[end])):
+                found.append((start, rank, end))
+            start = text.find(name, start + 1)
+    matches, free_from = [], 0
+    for start, _, end in sorted(found):
+        if start >= free_from:
+            matches.append((start, end))
+            free_from = end
+    return matches
+
+
+def _in_word(character: str) -> bool:
+    """What `\\w` or an apostrophe matches in a regular expression."""
+    return character.isalnum() or character in "_'"
 
 
 def majority_types(mentions: Sequence[Mention]) -> list[Mention]:
