@@ -79,7 +79,7 @@ def links_started(graph: nx.Graph, attachments: Attachments, out_dir: str | Path
     graph's `link_tables`, when already made (`cooccurrence.graph_and_links`)."""
     out = Path(out_dir)
     _prepare(out)
-    links = links or link_tables(graph)
+    links = links if links is not None else link_tables(graph)
     if graph.number_of_edges() < EARLY_LINKS_FROM or not _can_fork(graph):
         yield EarlyLinks(links)
         return
