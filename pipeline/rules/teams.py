@@ -24,8 +24,8 @@ _TEAM = re.compile(
 def team_names(text: str, words: Lexicon) -> list[Mention]:
     """The teams of a text as ORG mentions with an ORG cue.
 
-    >>> words = Lexicon(); words._lemmas = frozenset({"canadien", "ami"})
-    >>> words._forms = {"canadiens": ["canadien"], "amis": ["ami"]}
+    >>> words = Lexicon.of(forms={"canadiens": ["canadien"], "amis": ["ami"]},
+    ...                    lemmas={"canadien", "ami"})
     >>> text = "Il joue pour les Lakers de Los Angeles, puis les Canadiens de Montréal."
     >>> [(m.name, m.label) for m in team_names(text, words)]
     [('Lakers de Los Angeles', 'ORG')]
