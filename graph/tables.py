@@ -19,7 +19,7 @@ import polars as pl
 from entity_graph.graph.atomic import atomic_write
 from entity_graph.graph.attributes import ABSENT, GraphTables, LinkTables, link_tables
 from entity_graph.graph.attributes import columns as attribute_columns
-from entity_graph.graph.cooccurrence import Attachments, link, stated_relations
+from entity_graph.graph.cooccurrence import PAIR_COLUMNS, Attachments, link, stated_relations
 
 if TYPE_CHECKING:  # graph/ only needs the shapes of pipeline/'s records
     from entity_graph.pipeline.extraction.records import DocRecord
@@ -217,6 +217,38 @@ def write_evidence_csv(graph: nx.Graph, attachments: Attachments, path: str | Pa
     _write_typed_rows(path, _EVIDENCE_SCHEMA, (
         (a, b, *example) for a, b, _ in map(edges.__getitem__, order)
         for example in evidence.get(link(a, b), ())))
+
+
+def pair_frame(pairs: Mapping[str, Sequence]) -> pl.DataFrame:
+    """The table of every pair counted (`cooccurrence.pair_table`) as a typed frame,
+    heaviest first, then by ids: the rows of `write_pairs_csv` and `write_pairs_parquet`.
+
+    >>> pairs = {name: [] for name in PAIR_COLUMNS}
+    >>> pairs.update(source=["a", "a"], target=["b", "c"], weight=[1, 3], in_graph=[True, False])
+    >>> pair_frame({k: v or [None, None] for k, v in pairs.items()})["target"].to_list()
+    ['c', 'b']
+    """
+    whole = all(type(value) is int for value in pairs["weight"])
+    schema = {**dict.fromkeys(PAIR_COLUMNS, pl.String), "count": pl.Int64,
+              "documents": pl.Int64, "weight": pl.Int64 if whole else pl.Float64,
+              "pmi": pl.Float64, "npmi": pl.Float64, "jaccard": pl.Float64,
+              "in_graph": pl.Boolean}
+    frame = pl.DataFrame({name: list(pairs[name]) for name in PAIR_COLUMNS}, schema=schema)
+    return frame.sort(["weight", "source", "target"], descending=[True, False, False])
+
+
+def write_pairs_csv(frame: pl.DataFrame, path: str | Path) -> None:
+    """One row per pair of entities counted together, pruned from the graph or not
+    (`pair_frame`); `in_graph` is "true" or "false"."""
+    _write_frames(path, (frame.slice(start, _CSV_BATCH)
+                         for start in range(0, max(frame.height, 1), _CSV_BATCH)))
+
+
+def write_pairs_parquet(frame: pl.DataFrame, path: str | Path) -> None:
+    """The rows of `write_pairs_csv` as Parquet, every column typed (and no spreadsheet
+    safety: no spreadsheet runs a Parquet cell)."""
+    with atomic_write(path, "wb") as file:
+        frame.write_parquet(file)
 
 
 def _write_typed_rows(path: str | Path, schema: Mapping[str, type[pl.DataType]],

@@ -22,12 +22,15 @@ from entity_graph.graph.export import write_gexf, write_graphml, write_json
 from entity_graph.graph.html import write_html
 from entity_graph.graph.tables import (
     heaviest_first,
+    pair_frame,
     write_aliases_csv,
     write_documents_csv,
     write_edges_csv,
     write_entities_csv,
     write_evidence_csv,
     write_mentions_csv,
+    write_pairs_csv,
+    write_pairs_parquet,
     write_relations_csv,
 )
 from entity_graph.pipeline import derived
@@ -41,7 +44,9 @@ if TYPE_CHECKING:
 
 OUTPUT_FILES = ("graph.html", "graph.graphml", "graph.gexf", "graph.json", "entities.csv",
                 "edges.csv", "evidence.csv", "mentions.csv", "aliases.csv", "documents.csv",
-                "relations.csv")
+                "relations.csv", "pairs.csv", "pairs.parquet")
+# The tables of every pair counted, written when pruning left some out of the graph.
+PAIR_TABLES = ("pairs.csv", "pairs.parquet")
 # The tables made from the graph's links alone: a build starts them before the analytics.
 LINK_TABLES = ("edges.csv", "evidence.csv")
 # The tables that depend on the documents only, not on the graph settings (relations.csv
@@ -60,45 +65,63 @@ EARLY_LINKS_FROM = 100_000
 @dataclass
 class EarlyLinks:
     """What `links_started` hands to `write_outputs`: the graph's links a column at a
-    time and, when `LINK_TABLES` are being written in a forked process, a function that
-    waits for it (raising its failure as an `OutputError`)."""
+    time and, when some tables (`started`: `LINK_TABLES`, `PAIR_TABLES`) are being
+    written in a forked process, a function that waits for it (raising its failure as
+    an `OutputError`)."""
 
     links: LinkTables
     wait: Callable[[], None] | None = None
+    started: tuple[str, ...] = ()
 
 
 @contextmanager
 def links_started(graph: nx.Graph, attachments: Attachments, out_dir: str | Path, *,
-                  links: LinkTables | None = None) -> Iterator[EarlyLinks]:
-    """Start writing the tables made from the links alone (`LINK_TABLES`: the analytics
-    change none of their cells) in a forked process, while the `with` block runs the
-    analytics in this one and then `write_outputs(..., early=...)`: on two cores, the
-    analytics no longer leave one idle. With fewer links than `EARLY_LINKS_FROM`, or
-    where no fork can be made, nothing starts: `write_outputs` writes them with the rest.
-    If the block fails, the process is stopped and what it staged removed. `links`: the
-    graph's `link_tables`, when already made (`cooccurrence.graph_and_links`)."""
+                  links: LinkTables | None = None,
+                  pairs: Callable[[], dict[str, list]] | None = None) -> Iterator[EarlyLinks]:
+    """Start writing the tables that the analytics change no cell of in a forked
+    process, while the `with` block runs the analytics in this one and then
+    `write_outputs(..., early=...)`: on two cores, the analytics no longer leave one
+    idle. Those are the tables of the links alone (`LINK_TABLES`), from
+    `EARLY_LINKS_FROM` links, and the table of every pair (`PAIR_TABLES`, when pruning
+    made one: `pairs`, see `Result.pairs`). Where there are none, or no fork can be
+    made, nothing starts: `write_outputs` writes them with the rest. If the block fails,
+    the process is stopped and what it staged removed. `links`: the graph's
+    `link_tables`, when already made (`cooccurrence.graph_and_links`)."""
     out = Path(out_dir)
     _prepare(out)
     links = links if links is not None else link_tables(graph)
-    if graph.number_of_edges() < EARLY_LINKS_FROM or not _can_fork(graph):
+    many_links = graph.number_of_edges() >= EARLY_LINKS_FROM
+    started = (*(LINK_TABLES if many_links else ()), *(PAIR_TABLES if pairs else ()))
+    if not started or _FORK is None or polars_started() \
+            or (many_links and not _can_fork(graph)):
         yield EarlyLinks(links)
         return
 
-    def write_link_tables() -> None:
-        order = heaviest_first(links)
-        _write(out, "evidence.csv", lambda path: write_evidence_csv(
-            graph, attachments, path, tables=links, order=order))
-        _write(out, "edges.csv", lambda path: write_edges_csv(
-            graph, path, tables=links, order=order))
+    def write_started() -> None:
+        if pairs is not None:
+            _write_pair_tables(out, pairs)
+        if many_links:
+            order = heaviest_first(links)
+            _write(out, "evidence.csv", lambda path: write_evidence_csv(
+                graph, attachments, path, tables=links, order=order))
+            _write(out, "edges.csv", lambda path: write_edges_csv(
+                graph, path, tables=links, order=order))
 
-    writer = _Forked(write_link_tables)
+    writer = _Forked(write_started)
     try:
-        yield EarlyLinks(links, writer.wait)
+        yield EarlyLinks(links, writer.wait, started)
     except BaseException:
         writer.stop()
         remove_leftovers(out)
         raise
     writer.wait()  # normally `write_outputs` has: then this returns at once
+
+
+def _write_pair_tables(out: Path, pairs: Callable[[], dict[str, list]]) -> None:
+    """`pairs.csv` and `pairs.parquet`, from one frame of the table `pairs` makes."""
+    frame = pair_frame(pairs())
+    _write(out, "pairs.csv", lambda path: write_pairs_csv(frame, path))
+    _write(out, "pairs.parquet", lambda path: write_pairs_parquet(frame, path))
 
 
 def write_outputs(result: Result, out_dir: str | Path, settings: Settings | None = None, *,
@@ -131,7 +154,7 @@ def write_outputs(result: Result, out_dir: str | Path, settings: Settings | None
 
     if early is None:
         _prepare(out)
-    wait_for_links = early.wait if early else None  # the link tables' forked writer
+    wait_for_links = early.wait if early else None  # the early tables' forked writer
     # The graph, tables and records are millions of long-lived objects: frozen, the
     # garbage collector stops walking them again and again while the writers allocate
     # (a third of the writing time otherwise), and a forked writer shares their memory
@@ -162,7 +185,11 @@ def write_outputs(result: Result, out_dir: str | Path, settings: Settings | None
             lambda: write("entities.csv", lambda path: write_entities_csv(
                 graph, path, tables=columns)),
         ]
-        if wait_for_links is None:  # not started early: written here
+        started = early.started if early else ()
+        if result.pairs is not None and "pairs.csv" not in started:
+            pairs = result.pairs
+            graph_jobs.insert(0, lambda: _write_pair_tables(out, pairs))  # often the slowest
+        if "edges.csv" not in started:  # not started early: written here
             graph_jobs[-1:-1] = [
                 lambda: write("evidence.csv", lambda path: write_evidence_csv(
                     graph, attachments, path, tables=columns, order=order())),
@@ -193,8 +220,11 @@ def write_outputs(result: Result, out_dir: str | Path, settings: Settings | None
         written = [name for name in OUTPUT_FILES if staged[name].exists()]
         for name in written:
             os.replace(staged[name], outputs[name])
-        if not settings.relations:  # an earlier build's, which this graph no longer matches
-            outputs["relations.csv"].unlink(missing_ok=True)
+        # An earlier build's, which this graph no longer matches.
+        stale = [*([] if settings.relations else ["relations.csv"]),
+                 *(PAIR_TABLES if result.pairs is None else [])]
+        for name in stale:
+            outputs[name].unlink(missing_ok=True)
         if result.documents_key:
             derived.save(derived_path(out, "outputs"), result.documents_key,
                          [name for name in tables if outputs[name].is_file()])

@@ -88,6 +88,9 @@ class Result:
     # The hash of the documents and merging code (see `derived`): the tables that depend
     # on nothing else are kept as they are when it has not changed ("" for never).
     documents_key: str = ""
+    # Pruned, makes the table of every pair counted, in the graph or not, a column at a
+    # time (`cooccurrence.pair_table`): pairs.csv and pairs.parquet. None unpruned.
+    pairs: Callable[[], dict[str, list]] | None = None
 
     def summary(self) -> str:
         """The one line printed at the end of a build."""

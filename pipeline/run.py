@@ -29,6 +29,7 @@ from entity_graph.graph.cooccurrence import (
     Attachments,
     count_cooccurrences,
     graph_and_links,
+    pair_table,
     weighted_skeleton,
 )
 from entity_graph.graph.pruning import backbone, drop_weak_links, keep_mentioned, top_entities
@@ -261,22 +262,22 @@ def _run(paths: list[Path], cache: MentionCache, spec: ModelSpec, key_prefix: st
                          for i in index for d in [i.document]),
             sources=[*derived.MERGING_SOURCES, *derived.TABLE_SOURCES])
         with collector_paused():
-            table, words, attachments, graph, links, pruning = _entities_and_graph(
+            table, words, attachments, graph, links, pruning, pairs = _entities_and_graph(
                 index, cache, settings, documents_key if keep else None,
                 out_dir, client, stage)
     with collector_paused(), ExitStack() as started:
         early = None
         timings["analytics"] = 0.0  # listed before the outputs, which start first
-        if out_dir:  # the tables of the links alone start now, beside the analytics
+        if out_dir:  # the tables the analytics leave alone start now, beside them
             with stage("outputs"):
                 early = started.enter_context(
-                    links_started(graph, attachments, out_dir, links=links))
+                    links_started(graph, attachments, out_dir, links=links, pairs=pairs))
         with stage("analytics"):
             annotate(graph, seed=settings.seed, layout_core=settings.html_max_nodes,
                      links=links)
         result = _result(graph, attachments, table, index, words=words, extracted=extracted,
                          pruning=pruning, records=lambda: records_of(index, cache),
-                         out_dir=out_dir)
+                         out_dir=out_dir, pairs=pairs)
         result.documents_key = documents_key if keep else ""
         result.timings = timings
         if out_dir:
@@ -311,11 +312,13 @@ def _entities_and_graph(index: list[Indexed], cache: MentionCache, settings: Set
                         documents_key: str | None, out_dir: str | Path | None,
                         client: Client | None,
                         stage: Callable[[str], Any],
-                        ) -> tuple[EntityTable, int, Attachments, nx.Graph, LinkTables, list[str]]:
+                        ) -> tuple[EntityTable, int, Attachments, nx.Graph, LinkTables, list[str],
+                                   Callable[[], dict[str, list]] | None]:
     """The entities and graph stages: the entity table and the pair counts (kept in
     `out_dir` under `documents_key`, when given, for the next build), the words counted,
     and the pruned graph with its attachments and its links a column at a time (pairs
-    counted on the Dask cluster of `client`, if any)."""
+    counted on the Dask cluster of `client`, if any); pruned, what makes the table of
+    every pair counted (`pair_table`)."""
     words = [0]
 
     def counted(records: Iterator[DocRecord]) -> Iterator[DocRecord]:
@@ -365,17 +368,23 @@ def _entities_and_graph(index: list[Indexed], cache: MentionCache, settings: Set
         graph, links = graph_and_links(counts, table, window=settings.window,
                                        weight=settings.weight, attachments=attachments,
                                        relations=settings.relations, keep=keep)
-    return table, words[0], attachments, graph, links, pruning
+        # Pruned, the graph leaves pairs out; they stay in a table of every pair, made
+        # when it is written (by a writer process beside the others, when there is one).
+        pairs = (lambda: pair_table(counts, table, weight=settings.weight, keep=keep)) \
+            if keep is not None else None
+    return table, words[0], attachments, graph, links, pruning, pairs
 
 
 def _result(graph: nx.Graph, attachments: Attachments, table: EntityTable,
             index: list[Indexed], *, words: int, extracted: int, pruning: list[str],
-            records: Callable[[], Iterator[DocRecord]], out_dir: str | Path | None) -> Result:
+            records: Callable[[], Iterator[DocRecord]], out_dir: str | Path | None,
+            pairs: Callable[[], dict[str, list]] | None = None) -> Result:
     mentions = sum(entity.mentions for entity in table.entities.values())
     graph.graph.update(documents=len(index), words=words, mentions=mentions)
     return Result(graph=graph, attachments=attachments, documents=len(index), words=words,
                   mention_count=mentions, extracted=extracted, pruning=pruning, table=table,
-                  records=records, index=index, out_dir=Path(out_dir) if out_dir else None)
+                  records=records, index=index, out_dir=Path(out_dir) if out_dir else None,
+                  pairs=pairs)
 
 
 def pruning_steps(settings: Settings) -> list[tuple[str, Callable[[nx.Graph], nx.Graph]]]:

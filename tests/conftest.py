@@ -38,26 +38,30 @@ def seed_build(tmp_path_factory):
 
 @pytest.fixture
 def build_with_forked_writer():
-    """Run `build(corpus, out + n)` for n = 0 .. builds - 1 in a fresh Python process,
-    with the graph files and the link tables written by forked processes (the second
-    during the analytics, see `outputs.links_started`) whenever the build may fork (see
+    """Run `build(corpus, out + n, **options)` for n = 0 .. builds - 1 in a fresh Python
+    process, with the graph files, the link tables and (pruned) the pair tables written by
+    forked processes (the last two during the analytics, see `outputs.links_started`)
+    whenever the build may fork (see
     `outputs.polars_started`: this test process started polars' threads long ago, so it
     never forks its writer). Returns that process's output: "fork" or "no fork" before
     each build. Deadline: a hang fails the test, not the suite."""
+    import json
     import subprocess
     import sys
 
     script = (
-        "import sys\n"
+        "import json, sys\n"
         "from entity_graph.pipeline import outputs\n"
         "from entity_graph.pipeline.run import build\n"
         "outputs.FORK_OUTPUTS_FROM = outputs.EARLY_LINKS_FROM = 0\n"
         "for n in range(int(sys.argv[3])):\n"
         "    print('no fork' if outputs.polars_started() else 'fork', flush=True)\n"
-        "    build(sys.argv[1], sys.argv[2] + str(n), curation='', progress=False)\n")
+        "    build(sys.argv[1], sys.argv[2] + str(n), curation='', progress=False,\n"
+        "          **json.loads(sys.argv[4]))\n")
 
-    def run(corpus, out, builds: int = 1) -> str:
-        done = subprocess.run([sys.executable, "-c", script, str(corpus), str(out), str(builds)],
+    def run(corpus, out, builds: int = 1, **options) -> str:
+        done = subprocess.run([sys.executable, "-c", script, str(corpus), str(out), str(builds),
+                               json.dumps(options)],
                               capture_output=True, text=True, timeout=240)
         assert done.returncode == 0, done.stderr
         return done.stdout

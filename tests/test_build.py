@@ -111,6 +111,46 @@ def test_pruning_from_the_command_line(tmp_path, capsys):
     assert all(0 < p < 0.3 for _, _, p in graph.edges(data="disparity"))
 
 
+def test_pruned_links_stay_in_the_table_of_every_pair(tmp_path, nlp):
+    """Pruning shapes the graph, not what was counted: pairs.csv and pairs.parquet hold
+    every pair, with the measures the unpruned graph gives its links, heaviest first, and
+    `in_graph` marks those the pruned graph kept. A build without pruning removes an
+    earlier build's pair tables, which no longer match its graph."""
+    import polars as pl
+
+    from entity_graph.graph.cooccurrence import PAIR_COLUMNS, link
+
+    options = dict(nlp=nlp, curation="", progress=False, window="paragraph", weight="npmi")
+    whole = build([CORPUS], tmp_path / "whole", **options)
+    pruned = build([CORPUS], tmp_path / "out", **options, min_weight=0.3)
+    assert 0 < pruned.graph.number_of_edges() < whole.graph.number_of_edges()
+    assert not (tmp_path / "whole" / "pairs.csv").exists()
+    with open(tmp_path / "out" / "pairs.csv", encoding="utf-8", newline="") as file:
+        rows = list(csv.DictReader(file))
+    assert list(rows[0]) == list(PAIR_COLUMNS)
+    assert {(row["source"], row["target"]) for row in rows} == \
+        {link(a, b) for a, b in whole.graph.edges} and len(rows) == whole.graph.number_of_edges()
+    assert {(row["source"], row["target"]) for row in rows if row["in_graph"] == "true"} == \
+        {link(a, b) for a, b in pruned.graph.edges}
+    assert {row["in_graph"] for row in rows} == {"true", "false"}
+    for row in rows:
+        data = whole.graph.edges[row["source"], row["target"]]
+        for name in ("weight", "count", "documents", "pmi", "npmi", "jaccard"):
+            assert float(row[name]) == data[name], (row, name)
+        assert row["source_label"] == whole.graph.nodes[row["source"]]["label"]
+    weights = [float(row["weight"]) for row in rows]
+    assert weights == sorted(weights, reverse=True)
+
+    typed = pl.read_parquet(tmp_path / "out" / "pairs.parquet")
+    assert typed.columns == list(PAIR_COLUMNS) and typed.schema["in_graph"] == pl.Boolean
+    assert typed["source"].to_list() == [row["source"] for row in rows]
+    assert typed["count"].to_list() == [int(row["count"]) for row in rows]
+    assert typed["in_graph"].to_list() == [row["in_graph"] == "true" for row in rows]
+
+    build([CORPUS], tmp_path / "out", **options)
+    assert not any((tmp_path / "out" / name).exists() for name in ("pairs.csv", "pairs.parquet"))
+
+
 def exit_code(argv):
     """`main`'s exit code, whether argparse or our own checks refused the command."""
     try:

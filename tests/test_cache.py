@@ -176,6 +176,20 @@ def test_outputs_written_aside_in_a_forked_process_are_the_same(tmp_path, nlp,
     assert outputs(tmp_path / "serial") == outputs(tmp_path / "forked0")
 
 
+def test_pair_tables_written_during_the_analytics_are_the_same(tmp_path, nlp,
+                                                               build_with_forked_writer):
+    """Pruned, the table of every pair is written by a forked process while the analytics
+    run (see `outputs.links_started`): the same files as written in one process."""
+    corpus = make_corpus(tmp_path / "c", 4)
+    pruned = dict(window="document", min_weight=2)
+    build([corpus], tmp_path / "serial", nlp=nlp, curation="", progress=False, **pruned)
+    assert build_with_forked_writer(corpus, tmp_path / "forked", **pruned) == "fork\n"
+    for name in (*COMPARED, "pairs.csv", "pairs.parquet"):
+        serial = (tmp_path / "serial" / name).read_bytes()
+        assert serial == (tmp_path / "forked0" / name).read_bytes(), name
+    assert b",false\r\n" in (tmp_path / "serial" / "pairs.csv").read_bytes()
+
+
 def test_a_rerun_that_changes_weight_pruning_or_examples_reads_the_pair_counts(tmp_path, nlp,
                                                                              monkeypatch):
     """The pair counts of a window are kept: a re-run with another weight, pruning or
