@@ -94,7 +94,9 @@ def _add_build(commands: Commands) -> None:
                        help="also say how linked entities are related, with the verb of "
                             "the sentence (\"Musk -rencontrer-> Qin Gang\"): parses the "
                             "sentences that name two entities; writes relations.csv")
-    prune = build_cmd.add_argument_group("pruning (applied in this order)")
+    prune = build_cmd.add_argument_group(
+        "pruning (applied in this order; every pair counted, pruned or not, goes to "
+        "pairs.csv and pairs.parquet)")
     prune.add_argument("--min-mentions", type=int, default=1, metavar="N",
                        help="drop entities mentioned fewer than N times")
     prune.add_argument("--top", type=int, metavar="N",
