@@ -502,9 +502,9 @@ def pair_table(counts: Counts, table: EntityTable, *, weight: str = "count",
     """Every pair of entities counted together, pruned or not, a column at a time
     (`PAIR_COLUMNS`, in the order pairs were counted): their ids in order (`link`) and
     labels, the chosen `weight` and every measure of `link_measures`, the dates they
-    share ("" in an undated corpus), and `in_graph`,
-    whether the pruned graph `keep` holds the link (all do without `keep`). What pruning
-    leaves out of the graph stays here, without evidence.
+    share ("" in an undated corpus), and `in_graph`, whether the pruned graph `keep`
+    holds the link (all do without `keep`). What pruning leaves out of the graph stays
+    here, without evidence.
 
     >>> from collections import Counter
     >>> from entity_graph.pipeline.merging.entities import Entity, EntityTable

@@ -223,9 +223,9 @@ def pair_frame(pairs: Mapping[str, Sequence]) -> pl.DataFrame:
     """The table of every pair counted (`cooccurrence.pair_table`) as a typed frame,
     heaviest first, then by ids: the rows of `write_pairs_csv` and `write_pairs_parquet`.
 
-    >>> pairs = {name: [] for name in PAIR_COLUMNS}
-    >>> pairs.update(source=["a", "a"], target=["b", "c"], weight=[1, 3], in_graph=[True, False])
-    >>> pair_frame({k: v or [None, None] for k, v in pairs.items()})["target"].to_list()
+    >>> columns = {name: [None, None] for name in PAIR_COLUMNS}
+    >>> columns.update(source=["a", "a"], target=["b", "c"], weight=[1, 3])
+    >>> pair_frame(columns)["target"].to_list()
     ['c', 'b']
     """
     whole = all(type(value) is int for value in pairs["weight"])
