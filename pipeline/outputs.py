@@ -91,7 +91,7 @@ def links_started(graph: nx.Graph, attachments: Attachments, out_dir: str | Path
     _prepare(out)
     links = links if links is not None else link_tables(graph)
     many_links = graph.number_of_edges() >= EARLY_LINKS_FROM
-    started = (*(LINK_TABLES if many_links else ()), *(PAIR_TABLES if pairs else ()))
+    started = (*(LINK_TABLES if many_links else ()), *(PAIR_TABLES if pairs is not None else ()))
     if not started or _FORK is None or polars_started() \
             or (many_links and not _can_fork(graph)):
         yield EarlyLinks(links)
@@ -154,7 +154,7 @@ def write_outputs(result: Result, out_dir: str | Path, settings: Settings | None
 
     if early is None:
         _prepare(out)
-    wait_for_links = early.wait if early else None  # the early tables' forked writer
+    wait_for_early = early.wait if early else None  # the early tables' forked writer
     # The graph, tables and records are millions of long-lived objects: frozen, the
     # garbage collector stops walking them again and again while the writers allocate
     # (a third of the writing time otherwise), and a forked writer shares their memory
@@ -215,8 +215,8 @@ def write_outputs(result: Result, out_dir: str | Path, settings: Settings | None
                               lambda path: write_relations_csv(records(), table, path))
             for job in remaining_jobs():
                 job()
-        if wait_for_links is not None:
-            wait_for_links()
+        if wait_for_early is not None:
+            wait_for_early()
         written = [name for name in OUTPUT_FILES if staged[name].exists()]
         for name in written:
             os.replace(staged[name], outputs[name])
