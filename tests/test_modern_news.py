@@ -108,3 +108,25 @@ def test_the_sample_corpus_without_its_curation_file_types_companies_right(nlp):
     assert types["Tesla"] == "ORG" and types["Bloomberg"] == "ORG"
     assert types["Shanghai"] == "LOC"
     assert not any(label.endswith(" and") for label in types)
+
+
+def test_a_country_the_model_leaves_out_is_a_place(nlp):
+    # The model tags nothing in this sentence: a country's full name (Unicode CLDR's, from
+    # Babel) is a place all the same.
+    text = ("Le séisme a détruit plusieurs bourgs montagneux du centre de l'Italie, a "
+            "indiqué la protection civile.")
+    assert ("Italie", "LOC") in mention_names(nlp, text)
+
+
+def test_a_country_inside_what_the_model_tagged_as_something_else_is_left_alone(nlp):
+    # The model takes "champion d'Italie" as one name of another type (a title).
+    text = "Il avait été champion d'Italie de water-polo en 1952."
+    assert "Italie" not in [n for n, _ in mention_names(nlp, text)]
+
+
+def test_a_country_stays_a_name_next_to_its_adjective_or_a_slip_of_the_pen(nlp):
+    text = ("Boko Haram a attaqué un village au Nigeria, a indiqué l'armée nigériane "
+            "vendredi. Des mineurs ont été tués dans le nord de la Chine. La chine est le "
+            "premier producteur de charbon au monde.")
+    found = mention_names(nlp, text)
+    assert ("Nigeria", "LOC") in found and ("Chine", "LOC") in found

@@ -44,7 +44,7 @@ from entity_graph.pipeline.rules.lexicon import (
     is_demonym,
     load_lexicon,
 )
-from entity_graph.pipeline.rules.places import bracketed_places, dateline_places
+from entity_graph.pipeline.rules.places import bracketed_places, country_places, dateline_places
 from entity_graph.pipeline.rules.teams import team_names
 
 if not Doc.has_extension("mentions"):
@@ -128,6 +128,18 @@ def make_layout_places(nlp: Language, name: str, lexicon: str):
         return doc
 
     return add_layout_places
+
+
+@Language.component("entity_graph_country_places", requires=["doc.ents", MENTIONS],
+                    assigns=[MENTIONS])
+def add_country_places(doc: Doc) -> Doc:
+    """Add the countries named in full that the model left out, outside every span it
+    tagged, whatever its type (`country_places`)."""
+    mentions = list(doc._.mentions or [])
+    taken = [(ent.start_char, ent.end_char) for ent in doc.ents] \
+        + [(m.start, m.end) for m in mentions]
+    doc._.mentions = sorted(mentions + country_places(doc_text(doc), taken))
+    return doc
 
 
 @Language.factory("entity_graph_team_names", default_config={"lexicon": ""},

@@ -64,7 +64,7 @@ def load_nlp(model: str = DEFAULT_MODEL, *, labels: tuple[str, ...] = ("PER", "O
     >>> nlp = load_nlp()                                     # doctest: +SKIP
     >>> nlp.pipe_names                                       # doctest: +SKIP
     ['ner', 'sentencizer', 'entity_graph_clean_mentions', 'entity_graph_layout_places',
-     'entity_graph_team_names', 'entity_graph_consistent_mentions',
+     'entity_graph_country_places', 'entity_graph_team_names', 'entity_graph_consistent_mentions',
      'entity_graph_alias_mentions', 'entity_graph_mark_common_words']
     """
     check_model(model)
@@ -94,6 +94,8 @@ def load_nlp(model: str = DEFAULT_MODEL, *, labels: tuple[str, ...] = ("PER", "O
     nlp.add_pipe("entity_graph_clean_mentions", config={"labels": list(labels), "lexicon": lexicon})
     if lexicon and "LOC" in labels:
         nlp.add_pipe("entity_graph_layout_places", config={"lexicon": lexicon})
+    if "LOC" in labels:
+        nlp.add_pipe("entity_graph_country_places")
     if lexicon and "ORG" in labels:
         nlp.add_pipe("entity_graph_team_names", config={"lexicon": lexicon})
     nlp.add_pipe("entity_graph_consistent_mentions")

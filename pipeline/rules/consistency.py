@@ -17,6 +17,7 @@ from entity_graph.pipeline.extraction.mentions import Mention
 from entity_graph.pipeline.extraction.normalize import fold
 from entity_graph.pipeline.rules.cleaning import context_cue
 from entity_graph.pipeline.rules.french import FUNCTION_WORDS
+from entity_graph.pipeline.rules.known_names import is_country
 
 _LOWERCASE_WORD = re.compile(r"(?<![\w'])[a-zà-öø-ÿœæ][\w-]*")
 _AFTER_EN = re.compile(r"\b[Ee]n\s+([A-ZÀ-ÖØ-Þ][\w-]*)")
@@ -46,18 +47,20 @@ def is_common_word(name: str, lowercase_words: set[str]) -> bool:
 
 def drop_common_words(mentions: Sequence[Mention], text: str) -> list[Mention]:
     """Remove one-word places and organisations that the text also uses in lower case,
-    unless the text also says "en X": that is a country ("en Suisse" next to "les
-    autorités suisses").
+    unless they are countries: a country's name (`known_names.is_country`), or a place
+    the text also puts after "en" ("en Valais" next to "les vins valaisans"). A country
+    stays a name next to its adjective ("le Nigeria", "l'armée nigériane") or a slip of
+    the pen ("la chine est le premier producteur").
 
-    >>> text = "Les Suisses votent. Les autorités suisses et la Suisse. Il vit en Suisse."
+    >>> text = "Les Suisses votent. Les autorités suisses et la Suisse. La chine aussi."
     >>> [m.name for m in drop_common_words([Mention(0, 11, "LOC", "Suisses"),
     ...                                     Mention(44, 50, "LOC", "Suisse")], text)]
     ['Suisse']
     """
     lowercase_words = {fold(w) for w in set(_LOWERCASE_WORD.findall(text))}
-    countries = set(_AFTER_EN.findall(text))
+    after_en = set(_AFTER_EN.findall(text))
     return [m for m in mentions
-            if m.label == "PER" or m.name in countries
+            if m.label == "PER" or m.name in after_en or is_country(m.name)
             or not is_common_word(m.name, lowercase_words)]
 
 

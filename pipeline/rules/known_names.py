@@ -14,6 +14,7 @@ from functools import cache
 from importlib import import_module
 
 from babel import Locale
+from babel.languages import get_official_languages
 
 from entity_graph.pipeline.extraction.normalize import fold
 
@@ -56,6 +57,24 @@ def _countries() -> frozenset[str]:
     # Two-letter codes are countries and territories; numeric ones are regions ("Europe").
     return frozenset(fold(name) for code, name in Locale("fr").territories.items()
                      if len(code) == 2 and code.isalpha())
+
+
+@cache
+def country_names() -> dict[str, list[str]]:
+    """The French names of the countries and territories people live in (those with an
+    official language in CLDR: not "Union européenne", "Nations Unies" or "zone euro"),
+    as written, by their first word, longest first; a name written with "’" is also
+    given with "'".
+
+    >>> country_names()["Royaume-Uni"], country_names()["Côte"]
+    (['Royaume-Uni'], ['Côte d’Ivoire', "Côte d'Ivoire"])
+    """
+    by_word: dict[str, list[str]] = {}
+    for code, name in Locale("fr").territories.items():
+        if len(code) == 2 and code.isalpha() and get_official_languages(code):
+            for written in dict.fromkeys([name, name.replace("’", "'")]):
+                by_word.setdefault(written.split()[0], []).append(written)
+    return {word: sorted(names, key=len, reverse=True) for word, names in by_word.items()}
 
 
 def is_country(name: str) -> bool:

@@ -4,6 +4,9 @@ mostly misses.
 - Datelines: agencies and regional columns head each item with the place it comes from,
   in capitals: "PARIS, 15 (Havas). —", "VALAIS. — La grève...".
 - Countries abbreviated in brackets after a name, in sports results: "1. Olano (Esp)".
+
+And countries named in full that the model left out ("les bourgs du centre de l'Italie":
+it tags nothing there): general knowledge, from Unicode CLDR (see `known_names`).
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import re
 
 from entity_graph.pipeline.extraction.mentions import Mention
 from entity_graph.pipeline.rules.cleaning import clean_span
+from entity_graph.pipeline.rules.known_names import country_names, is_first_name
 from entity_graph.pipeline.rules.lexicon import Lexicon
 
 _CAPITAL_WORD = r"[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'’-]{1,40}"  # bounded: no runaway backtracking
@@ -65,3 +69,38 @@ def bracketed_places(text: str) -> list[Mention]:
     """
     return [Mention(match.start(), match.end(), "LOC", match.group(), cue="LOC")
             for match in _BRACKETED.finditer(text)]
+
+
+# A capitalised word, not inside a word or a hyphenated compound, after its elided
+# article if any ("l'Italie", "L'Italie").
+_CAPITALISED = re.compile(r"(?<![\w-])(?:[LlDd]['’])?([A-ZÀ-ÖØ-Þ][\w’'.-]*)")
+# What makes a country's name the start of a longer one: "France Info", "Niger Delta".
+_LONGER_NAME = re.compile(r"[ \u00a0]?[A-ZÀ-ÖØ-Þ0-9]|[\w’'-]")
+
+
+def country_places(text: str, taken: list[tuple[int, int]]) -> list[Mention]:
+    """The countries named in full outside the spans `taken` (what the model tagged, of
+    any type, and the mentions found so far), as LOC mentions: the model misses a
+    country now and then ("les bourgs du centre de l'Italie": it tags nothing). Not
+    the start of a longer name ("France Info", "Jersey City"), nor inside a span the
+    model tagged ("Tour de France", an event); a country's name that is also a first
+    name ("France", "Maurice", "Dominique") is left to the model: alone, it is as
+    likely a person.
+
+    >>> text = "La France et L'Allemagne, à Jersey City, au Tour d'Espagne et en Belgique."
+    >>> event = (text.index("Tour"), text.index(" et en"))
+    >>> [m.name for m in country_places(text, [event])]
+    ['Allemagne', 'Belgique']
+    """
+    names = country_names()
+    found = []
+    for word in _CAPITALISED.finditer(text):
+        start = word.start(1)
+        for name in names.get(word.group(1).rstrip(".,"), ()):
+            end = start + len(name)
+            if text.startswith(name, start) and not _LONGER_NAME.match(text, end) \
+                    and not is_first_name(name) \
+                    and not any(a < end and start < b for a, b in taken):
+                found.append(Mention(start, end, "LOC", name))
+                break
+    return found
