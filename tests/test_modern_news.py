@@ -130,3 +130,13 @@ def test_a_country_stays_a_name_next_to_its_adjective_or_a_slip_of_the_pen(nlp):
             "premier producteur de charbon au monde.")
     found = mention_names(nlp, text)
     assert ("Nigeria", "LOC") in found and ("Chine", "LOC") in found
+
+
+def test_a_title_used_as_a_common_noun_is_no_name(nlp):
+    # With its article, a title names no one ("le Premier ministre", "du Président");
+    # without one it is a name ("avec Prince", see `cleaning.title_alone`).
+    text = ("Le Premier ministre, Manuel Valls, a activé la cellule de crise. La plupart de "
+            "ces personnalités sont des proches du Président, à commencer par son frère.")
+    found = [n for n, _ in mention_names(nlp, text)]
+    assert "Manuel Valls" in found
+    assert "Premier" not in found and "Président" not in found

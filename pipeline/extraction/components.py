@@ -34,6 +34,7 @@ from entity_graph.pipeline.rules.cleaning import (
     person_title,
     starts_with_honorific,
     street_start,
+    title_alone,
 )
 from entity_graph.pipeline.rules.consistency import drop_common_words, majority_types, propagate
 from entity_graph.pipeline.rules.document_aliases import alias_in_document
@@ -75,6 +76,9 @@ def make_clean_mentions(nlp: Language, name: str, labels: list[str], lexicon: st
             if ent.label_ not in wanted:
                 continue
             ent_text = text[ent.start_char:ent.end_char]  # `ent.text` joins its tokens again
+            if not ent.ent_id_ and title_alone(ent_text, text[max(0, ent.start_char - 6):
+                                                               ent.start_char]):
+                continue  # "le Premier ministre", "proches du Président": no name
             kept = cleaned(ent_text, ent.label_)
             if ent.ent_id_:  # found by the curation file's ruler: trust it, name it
                 kept = kept or (0, len(ent_text))

@@ -362,6 +362,23 @@ def is_name(name: str) -> bool:
 _ARTICLE_BEFORE = re.compile(r"(?:\b(?:le|la|du)\s+|\bl['’]\s*)\Z", re.IGNORECASE)
 
 
+def title_alone(name: str, before: str = "") -> bool:
+    """A title with no name after it, used as a common noun: with its article, in the
+    mention or just `before` it ("le Premier ministre", "les proches du Président").
+    Without one, a title is a name ("avec Prince, Stevie Wonder", "MM. Brenner,
+    Comtesse et Zemp").
+
+    >>> title_alone("le Premier ministre"), title_alone("Président", "proches du ")
+    (True, True)
+    >>> title_alone("Prince", "a travaillé avec "), title_alone("Pape François", "le ")
+    (False, False)
+    """
+    article = _ARTICLE.match(name)
+    return bool(_TITLE.fullmatch(name[article.end() if article else 0:] + " ")) \
+        and bool(article or _ARTICLE_BEFORE.search(before[-6:]))
+
+
+
 def is_named_code(name: str, before: str) -> bool:
     """A code after an article, which makes it a proper noun: "l'A7", "la RN 106", "le
     G20" (alone, "A 5" or "C1" is as often a grid reference, a page or OCR debris).
