@@ -140,3 +140,12 @@ def test_a_title_used_as_a_common_noun_is_no_name(nlp):
     found = [n for n, _ in mention_names(nlp, text)]
     assert "Manuel Valls" in found
     assert "Premier" not in found and "Président" not in found
+
+
+def test_an_office_is_no_persons_name(nlp):
+    # A title of a common noun ("de la République") is an office: the model tags it as a
+    # person, and the title once trimmed left "de la République".
+    text = ("Le président de la République, François Hollande, en déplacement à Avignon, "
+            "a réagi dans la soirée.")
+    found = [n for n, _ in mention_names(nlp, text)]
+    assert "François Hollande" in found and "de la République" not in found

@@ -51,6 +51,10 @@ _DETERMINERS = ("Le", "La", "Les", "Du", "Des", "Au", "Aux", "Un", "Une", "Deux"
 _ARTICLE = re.compile(r"(?:(?:le|la|les|du|des|au|aux)\s+|(?:l|d)'\s*"
                       rf"|(?:{'|'.join(_DETERMINERS)})\s+(?=[a-zà-ÿ])|(?:L|D)'\s*(?=[a-zà-ÿ]))")
 
+# What a title is of, the whole rest of a mention: an office when it is a common noun
+# ("président de la République", "ministre de l'Intérieur"), a name otherwise ("Prince
+# de la Tour-Enguerrand").
+_OFFICE = re.compile(r"(?:de\s+la\s+|de\s+l['’]\s*|du\s+|des\s+)([A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+)")
 _PREPOSITION = re.compile(r"(?:de|[àÀA])\s+(?=(?:la\s+|l')?[A-ZÀ-ÖØ-Þ])")
 # Titles and honorifics in front of a person's name.
 _TITLE = re.compile(rf"{alternatives(TITLES)}(?:\s+|(?<=\.)(?=\w))", re.IGNORECASE)
@@ -163,6 +167,11 @@ def clean_span(text: str, label: str, common_words: Container[str] = frozenset()
     (None, None)
     >>> "Le président Macron"[slice(*clean_span("Le président Macron", "PER"))]
     'Macron'
+    >>> clean_span("président de la République", "PER", {"république"}) is None
+    True
+    >>> text = "Prince de la Tour-Enguerrand"
+    >>> text[slice(*clean_span(text, "PER", {"tour"}))]
+    'de la Tour-Enguerrand'
     """
     start, end = _trim_edges(text, 0, len(text))
     start, end = _trim_edges(
@@ -177,6 +186,9 @@ def clean_span(text: str, label: str, common_words: Container[str] = frozenset()
             match = _TITLE.match(text, start, end)
             if match and match.end() < end:
                 start = match.end()
+                office = _OFFICE.fullmatch(text, start, end)
+                if office and office.group(1).lower() in common_words:
+                    return None  # "président de la République": an office, no name
         else:  # "de France", "à Genève": a preposition, not a particle as in "de Gaulle"
             match = _PREPOSITION.match(text, start, end)
             if match and match.end() < end:
