@@ -390,7 +390,6 @@ def title_alone(name: str, before: str = "") -> bool:
         and bool(article or _ARTICLE_BEFORE.search(before[-6:]))
 
 
-
 def is_named_code(name: str, before: str) -> bool:
     """A code after an article, which makes it a proper noun: "l'A7", "la RN 106", "le
     G20" (alone, "A 5" or "C1" is as often a grid reference, a page or OCR debris).
