@@ -7,6 +7,8 @@
     python benchmarks/speed.py --only build --only relations   # the cost of --relations
     python benchmarks/speed.py --only ceiling --only extract --workers 1  # the components' cost
     python benchmarks/speed.py --only ceiling --only build --only rerun --rounds 4
+    python benchmarks/speed.py --only rerun-document --rounds 3   # the dense window's re-run
+    python benchmarks/speed.py --only rerun-document --max-links 0  # ... keeping every link
 
 Measured in the same run, on the same machine, each in its own process (so that peak RSS
 is the measure's own):
@@ -17,7 +19,8 @@ is the measure's own):
 3. build: this project's whole `build` (read, extract, clean, merge, graph, analytics, all
    exports) from a cold cache with --workers processes; also with one worker;
 4. re-run: the same build again with only a graph setting changed (--weight npmi), its
-   mentions served from the cache;
+   mentions served from the cache; rerun-document: the same with `--window document`,
+   after a first build of that window (which counts its pairs and keeps them);
 5. relations: the cold build with `--relations` (the parser runs on the sentences that
    name two entities), in its own output folder, next to the plain cold build;
 6. extract (only when asked for): this project's spaCy pipeline and records alone, as a
@@ -82,7 +85,8 @@ def texts_of(files: list[Path]):
                 yield json.loads(line)["text"]
 
 
-def measure(name: str, files: list[Path], workers: int, out: Path, model: str) -> dict:
+def measure(name: str, files: list[Path], workers: int, out: Path, model: str,
+            max_links: int | None = None) -> dict:
     """Run one measure in this process and return its figures."""
     import spacy
 
@@ -117,8 +121,11 @@ def measure(name: str, files: list[Path], workers: int, out: Path, model: str) -
 
         import_igraph_without_matplotlib()  # as `entity-graph build` does
 
-        options = {"weight": "npmi"} if name == "rerun" else {}
-        options = {"relations": True} if name == "relations" else options
+        options = {"rerun": {"weight": "npmi"}, "relations": {"relations": True},
+                   "document": {"window": "document"},
+                   "rerun-document": {"window": "document", "weight": "npmi"}}.get(name, {})
+        if max_links is not None:
+            options["max_links"] = max_links
         stages = build(files, out, workers=workers, progress=False, model=model,
                        **options).timings
     seconds = time.perf_counter() - started
@@ -128,9 +135,12 @@ def measure(name: str, files: list[Path], workers: int, out: Path, model: str) -
             "stages": {k: round(v, 1) for k, v in stages.items()}}
 
 
-def run_child(name: str, files: list[Path], workers: int, out: Path, model: str) -> dict:
+def run_child(name: str, files: list[Path], workers: int, out: Path, model: str,
+              max_links: int | None = None) -> dict:
     command = [sys.executable, __file__, "--measure", name, "--workers", str(workers),
                "--out", str(out), "--model", model, *map(str, files)]
+    if max_links is not None:
+        command += ["--max-links", str(max_links)]
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         sys.exit(f"{name} failed:\n{done.stderr}")
@@ -147,10 +157,12 @@ def main() -> None:
                         help="run the measures this many times, one round after the "
                              "other, and print the median of each ratio (default: 1)")
     parser.add_argument("--only", choices=["ceiling", "naive", "build", "build1", "rerun",
-                                           "relations", "extract"],
+                                           "rerun-document", "relations", "extract"],
                         action="append", help="run only these measures")
     parser.add_argument("--model", default=DEFAULT_MODEL,
                         help="spaCy pipeline (default: %(default)s)")
+    parser.add_argument("--max-links", type=int,
+                        help="the builds' --max-links (default: the build's own)")
     parser.add_argument("--measure", help=argparse.SUPPRESS)  # internal: one measure
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -158,7 +170,8 @@ def main() -> None:
         sys.exit("no corpus: ../shared/data/dev/*.jsonl is missing; give JSONL files")
 
     if args.measure:
-        print(json.dumps(measure(args.measure, args.files, args.workers, args.out, args.model)))
+        print(json.dumps(measure(args.measure, args.files, args.workers, args.out, args.model,
+                                 args.max_links)))
         return
 
     wanted = args.only or ["ceiling", "naive", "build", "build1", "rerun", "relations"]
@@ -169,7 +182,7 @@ def main() -> None:
             if args.rounds > 1:
                 print(f"round {number} of {args.rounds}", flush=True)
             folder = Path(tmp) / f"round{number}"  # a cold cache for each round's build
-            rows = run_round(wanted, files, folder, args.workers, args.model)
+            rows = run_round(wanted, files, folder, args.workers, args.model, args.max_links)
             shutil.rmtree(folder, ignore_errors=True)  # hundreds of MB of outputs
             for label, value in round_ratios(rows, args.workers).items():
                 print(f"{label}: {value:.2f}")
@@ -182,16 +195,18 @@ def main() -> None:
 
 
 def run_round(wanted: list[str], files: list[Path], folder: Path, workers: int,
-              model: str) -> dict[str, dict]:
+              model: str, max_links: int | None = None) -> dict[str, dict]:
     """Run the wanted measures once each, one after the other, printing each."""
     rows: dict[str, dict] = {}
     for name in wanted:
         processes = 1 if name in ("naive", "build1") else workers
         out = folder / {"build1": "out1", "relations": "out-relations"}.get(name, "out")
         measure_name = "build" if name == "build1" else name
-        if name == "rerun" and "build" not in rows:
-            run_child("build", files, processes, out, model)  # warm the cache first
-        rows[name] = run_child(measure_name, files, processes, out, model)
+        if name.startswith("rerun") and "build" not in rows:
+            rows["build"] = run_child("build", files, processes, out, model, max_links)
+        if name == "rerun-document":  # the window's first build counts its pairs
+            run_child("document", files, processes, out, model, max_links)
+        rows[name] = run_child(measure_name, files, processes, out, model, max_links)
         row = rows[name]
         print(f"{name:8} {row['workers']} proc  {row['words']:>10,} words  "
               f"{row['seconds']:7.1f} s  {row['words_per_s']:>8,.0f} words/s  "
@@ -216,6 +231,9 @@ def round_ratios(rows: dict[str, dict], workers: int) -> dict[str, float]:
     if "rerun" in rows and "build" in rows:
         ratios["first run / re-run from the cache (time)"] = (
             rows["build"]["seconds"] / rows["rerun"]["seconds"])
+    if "rerun-document" in rows:  # not a ratio: the issue's bound is in seconds
+        ratios["document-window re-run from the cache (seconds)"] = \
+            rows["rerun-document"]["seconds"]
     return ratios
 
 

@@ -409,10 +409,12 @@ def _links_in_graph_order(graph: nx.Graph, edges: list[tuple[str, str, dict]]) -
 
 
 def weighted_skeleton(counts: Counts, table: EntityTable, *, weight: str = "count",
-                      ) -> nx.Graph:
+                      least_count: int = 1) -> nx.Graph:
     """The graph of `counts` with only what pruning looks at: each node's `mentions`,
-    each link's `weight`. Pruned (see `graph.pruning`), it says which nodes and links
-    `graph_from_counts(..., keep=...)` builds in full.
+    each link's `weight` and `count`. Pruned (see `graph.pruning`), it says which nodes and
+    links `graph_from_counts(..., keep=...)` builds in full. With `least_count`, only the
+    links counted at least that often, without the entities left with none: what
+    `pruning.cap_links` would keep, without making the links it drops.
 
     >>> from collections import Counter
     >>> from entity_graph.pipeline.merging.entities import Entity, EntityTable
@@ -421,17 +423,20 @@ def weighted_skeleton(counts: Counts, table: EntityTable, *, weight: str = "coun
     >>> counts.pairs[("a", "b")] = PairCounts(2, {0})
     >>> skeleton = weighted_skeleton(counts, table)
     >>> skeleton.nodes["a"], skeleton.edges["a", "b"]
-    ({'mentions': 2}, {'weight': 2})
+    ({'mentions': 2}, {'weight': 2, 'count': 2})
     """
     if weight not in WEIGHTS:
         raise ValueError(f"unknown weight {weight!r}: use one of {', '.join(WEIGHTS)}")
     skeleton = nx.Graph()
     skeleton.add_nodes_from((entity.id, {"mentions": entity.mentions})
                             for entity in table.entities.values())
-    keys = list(counts.pairs)
+    keys = [key for key, pair in counts.pairs.items() if pair.count >= least_count]
     chosen = link_weights(link_measures(counts, keys, [weight]), weight)
-    skeleton.add_edges_from((a, b, {"weight": value})
+    skeleton.add_edges_from((a, b, {"weight": value, "count": counts.pairs[a, b].count})
                             for (a, b), value in zip(keys, chosen, strict=True))
+    if least_count > 1:
+        linked = {end for key in keys for end in key}
+        skeleton.remove_nodes_from({end for key in counts.pairs for end in key} - linked)
     return skeleton
 
 

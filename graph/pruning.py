@@ -64,6 +64,38 @@ def drop_weak_links(graph: nx.Graph, min_weight: float) -> nx.Graph:
         if data.get("weight", 1) >= min_weight)))
 
 
+def least_count(counts: Iterable[int], max_links: int) -> int:
+    """The smallest c such that at most `max_links` of the links, counted `counts` times,
+    are counted at least c times (1 when there are no more than `max_links` links).
+
+    >>> least_count([1, 2, 3, 1], 3), least_count([1, 2, 3, 1], 1), least_count([5, 5], 2)
+    (2, 3, 1)
+    """
+    ordered = sorted(counts, reverse=True)
+    # ordered[max_links]: the highest count some link of which must go.
+    return ordered[max_links] + 1 if len(ordered) > max_links else 1
+
+
+def cap_links(graph: nx.Graph, max_links: int) -> tuple[nx.Graph, int]:
+    """At most `max_links` links: those counted (`count`, the windows their ends share) at
+    least c times, c = `least_count` of their counts; and c. Links of the same count stay
+    or go together, so the cut never depends on the order of the links.
+
+    >>> g = nx.Graph([("a", "b", {"count": 1}), ("b", "c", {"count": 2}),
+    ...               ("c", "d", {"count": 3}), ("d", "e", {"count": 1})])
+    >>> capped, least = cap_links(g, 3)
+    >>> sorted(capped.edges), least
+    ([('b', 'c'), ('c', 'd')], 2)
+    """
+    least = least_count((count for *_, count in graph.edges(data="count", default=1)),
+                        max_links)
+    if least == 1:
+        return graph, 1
+    return _without_stranded(graph, _with_links(graph, (
+        (a, b, data) for a, b, data in graph.edges(data=True)
+        if data.get("count", 1) >= least))), least
+
+
 def disparity(graph: nx.Graph) -> dict[tuple, float]:
     """The disparity filter's p-value of every edge (Serrano, Boguñá & Vespignani 2009):
     for an edge carrying the share p of node i's strength, with i of degree k, the

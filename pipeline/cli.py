@@ -106,6 +106,10 @@ def _add_build(commands: Commands) -> None:
     prune.add_argument("--backbone", type=float, metavar="ALPHA",
                        help="keep only the links the disparity filter finds significant at "
                             "level ALPHA (e.g. 0.05) for either of their ends")
+    prune.add_argument("--max-links", type=int, default=Settings.max_links, metavar="N",
+                       help="when more than N links remain, keep only the links counted "
+                            "at least c times, c the smallest number that leaves at most N "
+                            "(0 keeps every link; default: %(default)s)")
     build_cmd.add_argument("--html-max-nodes", type=int, default=Settings.html_max_nodes,
                            metavar="N",
                            help="entities drawn in graph.html, most mentioned first; the "
@@ -267,6 +271,7 @@ def _build(args: argparse.Namespace) -> int:
                        window=args.window, weight=args.weight, evidence=args.evidence,
                        relations=args.relations, min_mentions=args.min_mentions, top=args.top,
                        min_weight=args.min_weight, backbone=args.backbone,
+                       max_links=args.max_links,
                        html_max_nodes=args.html_max_nodes,
                        progress=not args.quiet and sys.stderr.isatty())
     result = build(args.paths, args.out, settings)

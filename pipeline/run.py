@@ -27,12 +27,20 @@ from entity_graph.graph.analytics import annotate
 from entity_graph.graph.attributes import LinkTables
 from entity_graph.graph.cooccurrence import (
     Attachments,
+    Counts,
     count_cooccurrences,
     graph_and_links,
     pair_table,
     weighted_skeleton,
 )
-from entity_graph.graph.pruning import backbone, drop_weak_links, keep_mentioned, top_entities
+from entity_graph.graph.pruning import (
+    backbone,
+    cap_links,
+    drop_weak_links,
+    keep_mentioned,
+    least_count,
+    top_entities,
+)
 from entity_graph.pipeline import derived
 from entity_graph.pipeline.cache import CACHE_NAME, MentionCache, document_key, fingerprint
 from entity_graph.pipeline.derived import derived_key, derived_path
@@ -363,8 +371,7 @@ def _entities_and_graph(index: list[Indexed], cache: MentionCache, settings: Set
                              derived.counts_data(counts, settings.evidence))
         # Pruned before the graph is built: a skeleton of weights is pruned, and only
         # what it keeps gets its evidence, dates and relations.
-        keep, pruning = prune(weighted_skeleton(counts, table, weight=settings.weight),
-                              settings) if pruning_steps(settings) else (None, [])
+        keep, pruning = pruned_skeleton(counts, table, settings)
         graph, links = graph_and_links(counts, table, window=settings.window,
                                        weight=settings.weight, attachments=attachments,
                                        relations=settings.relations, keep=keep)
@@ -405,12 +412,47 @@ def pruning_steps(settings: Settings) -> list[tuple[str, Callable[[nx.Graph], nx
 
 
 def prune(graph: nx.Graph, settings: Settings) -> tuple[nx.Graph, list[str]]:
-    """Apply the settings' pruning steps (`pruning_steps`) and say what each one removed."""
+    """Apply the settings' pruning steps (`pruning_steps`), then cap the links at
+    `settings.max_links` (see `cap_links`), and say what each one removed."""
     report = []
     for name, step in pruning_steps(settings):
-        before_nodes, before_edges = graph.number_of_nodes(), graph.number_of_edges()
-        graph = step(graph)
-        report.append(f"{name}: removed {before_nodes - graph.number_of_nodes():,} of "
-                      f"{before_nodes:,} entities and {before_edges - graph.number_of_edges():,}"
-                      f" of {before_edges:,} links")
+        pruned = step(graph)
+        report.append(f"{name}: {_removed(_size(graph), _size(pruned))}")
+        graph = pruned
+    if settings.max_links and graph.number_of_edges() > settings.max_links:
+        capped, least = cap_links(graph, settings.max_links)
+        report.append(_capped(settings.max_links, least, _removed(_size(graph), _size(capped))))
+        graph = capped
     return graph, report
+
+
+def pruned_skeleton(counts: Counts, table: EntityTable, settings: Settings,
+                    ) -> tuple[nx.Graph | None, list[str]]:
+    """The `weighted_skeleton` of `counts` as `prune` leaves it, and its report; (None, [])
+    when nothing is pruned. The cap alone (the default on a dense graph) is applied to the
+    counts, so the links it drops never enter the skeleton."""
+    if pruning_steps(settings):
+        return prune(weighted_skeleton(counts, table, weight=settings.weight), settings)
+    most = settings.max_links
+    if not most or len(counts.pairs) <= most:
+        return None, []
+    least = least_count((pair.count for pair in counts.pairs.values()), most)
+    keep = weighted_skeleton(counts, table, weight=settings.weight, least_count=least)
+    whole = (len(table.entities), len(counts.pairs))
+    return keep, [_capped(most, least, _removed(whole, _size(keep)))]
+
+
+def _size(graph: nx.Graph) -> tuple[int, int]:
+    return graph.number_of_nodes(), graph.number_of_edges()
+
+
+def _removed(before: tuple[int, int], after: tuple[int, int]) -> str:
+    """What pruning removed, from the (entities, links) before and after."""
+    return (f"removed {before[0] - after[0]:,} of {before[0]:,} entities and "
+            f"{before[1] - after[1]:,} of {before[1]:,} links")
+
+
+def _capped(max_links: int, least: int, removed: str) -> str:
+    return (f"--max-links {max_links}: kept the links counted at least {least} times; "
+            f"{removed} (--max-links 0 keeps them all)")
+

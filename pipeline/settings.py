@@ -57,6 +57,9 @@ class Settings:
     top: int | None = None
     min_weight: float | None = None
     backbone: float | None = None
+    # The most links the graph keeps after those steps: when more remain, the links
+    # counted least often go first (see `pruning.cap_links`); None or 0 keeps them all.
+    max_links: int | None = 100_000
     seed: int = 42
     # Outputs.
     html_max_nodes: int = 2000
@@ -138,6 +141,7 @@ def _check_graph(settings: Settings) -> None:
     _whole(settings, "top", least=0, optional=True)
     _number(settings, "min_weight", low=0)
     _number(settings, "backbone", low=0, high=1, open_low=True)
+    _whole(settings, "max_links", least=0, optional=True)
     _whole(settings, "seed", least=0)
 
 

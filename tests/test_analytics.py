@@ -235,17 +235,14 @@ def test_pagerank_matches_networkx():
 @pytest.mark.parametrize("options", [
     dict(min_mentions=2), dict(top=2), dict(min_weight=2), dict(backbone=0.4),
     dict(min_mentions=2, top=3, min_weight=1, backbone=0.95),
+    dict(max_links=3), dict(max_links=1), dict(min_mentions=2, max_links=2),
 ])
 def test_pruning_before_the_graph_is_built_equals_pruning_the_built_graph(options):
-    """The build prunes a skeleton of weights, then builds only what it kept: the same
-    nodes, links, attributes (the backbone's `disparity` included) and evidence as
-    building the whole graph and pruning it."""
-    from entity_graph.graph.cooccurrence import (
-        count_cooccurrences,
-        graph_from_counts,
-        weighted_skeleton,
-    )
-    from entity_graph.pipeline.run import prune
+    """The build prunes a skeleton of weights (or, the cap on links alone, the counts),
+    then builds only what it kept: the same nodes, links, attributes (the backbone's
+    `disparity` included) and evidence as building the whole graph and pruning it."""
+    from entity_graph.graph.cooccurrence import count_cooccurrences, graph_from_counts
+    from entity_graph.pipeline.run import prune, pruned_skeleton
     from entity_graph.pipeline.settings import Settings
 
     table = build_entities(RECORDS)
@@ -254,7 +251,7 @@ def test_pruning_before_the_graph_is_built_equals_pruning_the_built_graph(option
     whole, whole_attachments = Attachments(), Attachments()
     pruned, report = prune(graph_from_counts(counts, table, window="document",
                                              attachments=whole_attachments), settings)
-    keep, early_report = prune(weighted_skeleton(counts, table), settings)
+    keep, early_report = pruned_skeleton(counts, table, settings)
     early = graph_from_counts(counts, table, window="document", attachments=whole, keep=keep)
     assert report == early_report and pruned.number_of_edges() < 6
     assert list(early.nodes(data=True)) == list(pruned.nodes(data=True))

@@ -95,6 +95,7 @@ def test_build_takes_settings_as_keywords(nlp):
     ({"window": "chapter"}, "window: unknown window 'chapter'"),
     ({"backbone": 1.5}, r"backbone: 1.5 is not in \(0, 1\]"),
     ({"min_mentions": -2}, "min_mentions: -2 is not a whole number"),
+    ({"max_links": 2.5}, "max_links: 2.5 is not a whole number of at least 0"),
     ({"engine": "spark"}, "engine: 'spark' is not one of local, dask"),
     ({"workers": 0}, "workers: 0 is not a whole number of at least 1"),
 ])

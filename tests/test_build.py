@@ -111,6 +111,30 @@ def test_pruning_from_the_command_line(tmp_path, capsys):
     assert all(0 < p < 0.3 for _, _, p in graph.edges(data="disparity"))
 
 
+def test_a_graph_with_too_many_links_keeps_those_counted_most(tmp_path, capsys):
+    """Over --max-links, the graph keeps the links counted at least c times, c the
+    smallest count that leaves no more than the cap (links of one count are never split),
+    says so, and every pair stays in pairs.csv; --max-links 0 keeps every link."""
+    common = ["build", str(CORPUS), "-q", "--window", "paragraph"]
+    assert main([*common, "--out", str(tmp_path / "whole"), "--max-links", "0"]) == 0
+    assert main([*common, "--out", str(tmp_path / "capped"), "--max-links", "20"]) == 0
+    report = capsys.readouterr().out.splitlines()
+    whole = nx.read_graphml(tmp_path / "whole" / "graph.graphml")
+    capped = nx.read_graphml(tmp_path / "capped" / "graph.graphml")
+    counts = sorted((count for *_, count in whole.edges(data="count")), reverse=True)
+    least = counts[20] + 1
+    assert counts.count(1) > 20 >= sum(count >= least for count in counts) > 0
+    assert sorted(capped.edges) == sorted((a, b) for a, b, count
+                                          in whole.edges(data="count") if count >= least)
+    assert set(capped) == {end for edge in capped.edges for end in edge}
+    assert any(line.startswith(f"--max-links 20: kept the links counted at least {least} "
+                               f"times; removed ") for line in report)
+    with open(tmp_path / "capped" / "pairs.csv", encoding="utf-8", newline="") as file:
+        rows = list(csv.DictReader(file))
+    assert len(rows) == whole.number_of_edges()
+    assert sum(row["in_graph"] == "true" for row in rows) == capped.number_of_edges()
+
+
 def test_pruned_links_stay_in_the_table_of_every_pair(tmp_path, nlp):
     """Pruning shapes the graph, not what was counted: pairs.csv and pairs.parquet hold
     every pair, with the measures the unpruned graph gives its links, heaviest first, and
@@ -161,7 +185,7 @@ def exit_code(argv):
 
 def test_bad_graph_options_are_one_line_errors(capsys, tmp_path):
     for options in (["--window", "chapter"], ["--weight", "cosine"], ["--backbone", "2"],
-                    ["--top", "-1"], ["--workers", "0"]):
+                    ["--top", "-1"], ["--workers", "0"], ["--max-links", "-5"]):
         assert exit_code(["build", str(CORPUS), "--out", str(tmp_path), *options]) == 2
         err = capsys.readouterr().err
         assert "error:" in err and "Traceback" not in err, options
