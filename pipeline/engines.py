@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import os
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -147,10 +147,13 @@ def run_on_dask(spec: ModelSpec, batches: Iterable[Batch], client: Client,
 
 
 def count_on_dask(records: Iterable[DocRecord], table: EntityTable, client: Client, *,
-                  window: Window, evidence: int, batch_size: int = 200) -> Counts:
+                  window: Window, evidence: int, batch_size: int = 200,
+                  reduce: Callable[[Counts, EntityTable], Counts] | None = None) -> Counts:
     """`count_cooccurrences` on the cluster: each batch of records is counted by a
     worker, the partial counts are merged there, pairwise, in corpus order (so that the
-    evidence kept is the same as counted here), and only the merged counts come back."""
+    evidence kept is the same as counted here), and only the merged counts come back,
+    passed first through `reduce` on the cluster, when given (the build's drops the
+    evidence of the pairs its pruning leaves out of the graph)."""
     shared = client.scatter(table, broadcast=True)
     partials = []
     start = 0
@@ -165,6 +168,8 @@ def count_on_dask(records: Iterable[DocRecord], table: EntityTable, client: Clie
         merged = [client.submit(merge_counts, a, b, evidence=evidence, pure=False)
                   for a, b in zip(partials[::2], partials[1::2], strict=False)]
         partials = merged + ([partials[-1]] if len(partials) % 2 else [])
+    if reduce is not None:
+        return client.submit(reduce, partials[0], shared, pure=False).result()
     return partials[0].result()
 
 

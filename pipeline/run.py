@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, contextmanager, nullcontext
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -358,20 +359,22 @@ def _entities_and_graph(index: list[Indexed], cache: MentionCache, settings: Set
         kept_counts = derived_path(out_dir, f"counts-{settings.window}")
         stored = derived.load(kept_counts, counts_key) if counts_key else None
         counts = derived.counts_from(stored, settings.evidence) if stored else None
-        if counts is None:
-            if client is not None:
-                counts = count_on_dask(records_of(index, cache), table, client,
-                                       window=settings.window, evidence=settings.evidence,
-                                       batch_size=settings.batch_size)
-            else:
-                counts = count_cooccurrences(records_of(index, cache), table,
-                                             window=settings.window, evidence=settings.evidence)
-            if counts_key:
-                derived.save(kept_counts, counts_key,
-                             derived.counts_data(counts, settings.evidence))
+        fresh = counts is None
+        if counts is None and client is not None:
+            # Pruned on the cluster: the pairs left out of the graph come back without
+            # their evidence and relations, the bulk of the counts.
+            counts = count_on_dask(records_of(index, cache), table, client,
+                                   window=settings.window, evidence=settings.evidence,
+                                   batch_size=settings.batch_size,
+                                   reduce=partial(full_only_if_kept, settings=settings))
+        elif counts is None:
+            counts = count_cooccurrences(records_of(index, cache), table,
+                                         window=settings.window, evidence=settings.evidence)
         # Pruned before the graph is built: a skeleton of weights is pruned, and only
         # what it keeps gets its evidence, dates and relations.
         keep, pruning = pruned_skeleton(counts, table, settings)
+        if fresh and counts_key and (client is None or keep is None):  # kept whole only
+            derived.save(kept_counts, counts_key, derived.counts_data(counts, settings.evidence))
         graph, links = graph_and_links(counts, table, window=settings.window,
                                        weight=settings.weight, attachments=attachments,
                                        relations=settings.relations, keep=keep)
@@ -440,6 +443,20 @@ def pruned_skeleton(counts: Counts, table: EntityTable, settings: Settings,
     keep = weighted_skeleton(counts, table, weight=settings.weight, least_count=least)
     whole = (len(table.entities), len(counts.pairs))
     return keep, [_capped(most, least, _removed(whole, _size(keep)))]
+
+
+def full_only_if_kept(counts: Counts, table: EntityTable, settings: Settings) -> Counts:
+    """`counts`, the pairs `pruned_skeleton` leaves out of the graph without their
+    evidence and relations: what a pruned build needs of them is their numbers (for the
+    pruning and the table of every pair). Run on the Dask cluster, before the counts come
+    back."""
+    keep, _ = pruned_skeleton(counts, table, settings)
+    if keep is not None:
+        for key, pair in counts.pairs.items():
+            if not keep.has_edge(*key):
+                pair.evidence = []
+                counts.relations.pop(key, None)
+    return counts
 
 
 def _size(graph: nx.Graph) -> tuple[int, int]:

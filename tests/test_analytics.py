@@ -260,6 +260,35 @@ def test_pruning_before_the_graph_is_built_equals_pruning_the_built_graph(option
                for a, b in early.edges)
 
 
+def test_counts_without_the_evidence_of_pruned_pairs_build_the_same_graph_and_pair_table():
+    """What the Dask cluster sends back of a pruned build's counts (`full_only_if_kept`:
+    the pairs left out without their evidence and relations) gives the same graph,
+    evidence and table of every pair as the whole counts."""
+    from entity_graph.graph.cooccurrence import count_cooccurrences, graph_from_counts, pair_table
+    from entity_graph.pipeline.run import full_only_if_kept, pruned_skeleton
+    from entity_graph.pipeline.settings import Settings
+
+    table = build_entities(RECORDS)
+    settings = Settings(max_links=3, window="document")
+    whole = count_cooccurrences(RECORDS, table, window="document")
+    reduced = full_only_if_kept(count_cooccurrences(RECORDS, table, window="document"),
+                                table, settings)
+    keep, _ = pruned_skeleton(whole, table, settings)
+    assert keep is not None and 0 < keep.number_of_edges() < len(whole.pairs)
+    assert all(bool(pair.evidence) == keep.has_edge(*key) for key, pair in reduced.pairs.items())
+    assert {key: pair.count for key, pair in reduced.pairs.items()} == \
+        {key: pair.count for key, pair in whole.pairs.items()}
+    graphs, evidence = [], []
+    for counts in (whole, reduced):
+        attachments = Attachments()
+        graphs.append(graph_from_counts(counts, table, window="document", keep=keep,
+                                        attachments=attachments))
+        evidence.append(attachments.evidence)
+    assert sorted(graphs[0].edges(data=True)) == sorted(graphs[1].edges(data=True))
+    assert evidence[0] == evidence[1]
+    assert pair_table(whole, table, keep=keep) == pair_table(reduced, table, keep=keep)
+
+
 @pytest.mark.parametrize("window", ["sentence", "document", 8])
 @pytest.mark.parametrize("pruned", [False, True])
 def test_the_links_made_with_the_graph_are_those_read_back_from_it(window, pruned):

@@ -153,18 +153,30 @@ def test_two_workers_give_the_same_graph(tmp_path, nlp):
 def test_dask_engine_matches_the_local_engine(tmp_path, relations_nlp):
     """The seed corpus and a dev file (a synthetic corpus when ../shared/data is absent)
     on a LocalCluster of two worker processes, with relations (the workers load the
-    parser too; relations are counted on the cluster)."""
+    parser too; relations are counted on the cluster) and the links capped at half: the
+    pairs left out come back from the cluster without their evidence and relations, and
+    every output, the table of every pair included, equals the local engine's."""
     pytest.importorskip("dask.distributed")
     dev_file = SHARED_DATA / "dev" / "hipe2020-dev-fr.jsonl"
     other = dev_file if dev_file.is_file() else make_corpus(tmp_path / "c", 12)
-    local = build([CORPUS, other], tmp_path / "local", nlp=relations_nlp, curation="",
-                  progress=False, relations=True)
-    dask = build([CORPUS, other], tmp_path / "dask", curation="", progress=False,
-                 engine="dask", workers=2, batch_size=8, relations=True)
-    assert dask.extracted == local.extracted == local.documents > 2
+    options = dict(curation="", progress=False, relations=True)
+    whole = build([CORPUS, other], tmp_path / "local", nlp=relations_nlp, **options)
+    cap = whole.graph.number_of_edges() // 2
+    local = build([CORPUS, other], tmp_path / "local", nlp=relations_nlp, **options,
+                  max_links=cap)
+    dask = build([CORPUS, other], tmp_path / "dask", **options, engine="dask", workers=2,
+                 batch_size=8, max_links=cap)
+    assert dask.extracted == whole.extracted == whole.documents > 2
+    assert dask.pruning == local.pruning and dask.pruning[0].startswith("--max-links")
+    assert 0 < dask.graph.number_of_edges() <= cap
     relations = [(tmp_path / out / "relations.csv").read_bytes() for out in ("local", "dask")]
     assert relations[0] == relations[1] and relations[0].count(b"\n") > 5
     assert outputs(tmp_path / "local") == outputs(tmp_path / "dask")
+    for name in ("pairs.csv", "pairs.parquet"):
+        assert (tmp_path / "local" / name).read_bytes() == (tmp_path / "dask" / name).read_bytes()
+    # Counts pruned on the cluster are not whole: they are not kept for the next build.
+    assert not list((tmp_path / "dask").glob("*counts-sentence*"))
+    assert list((tmp_path / "local").glob("*counts-sentence*"))
 
 
 def test_outputs_written_aside_in_a_forked_process_are_the_same(tmp_path, nlp,
