@@ -182,4 +182,3 @@ def batched(items: Iterable[tuple[str, str]], size: int) -> Iterator[Batch]:
             batch = []
     if batch:
         yield batch
-

@@ -472,4 +472,3 @@ def _removed(before: tuple[int, int], after: tuple[int, int]) -> str:
 def _capped(max_links: int, least: int, removed: str) -> str:
     return (f"--max-links {max_links}: kept the links counted at least {least} times; "
             f"{removed} (--max-links 0 keeps them all)")
-
