@@ -149,3 +149,14 @@ def test_an_office_is_no_persons_name(nlp):
             "a réagi dans la soirée.")
     found = [n for n, _ in mention_names(nlp, text)]
     assert "François Hollande" in found and "de la République" not in found
+
+
+def test_a_surname_alone_after_the_full_name_is_that_person(nlp):
+    # Articles name a person in full, then by the surname alone; the model misses some of
+    # those. A surname counts when the full name starts with a first name or a title
+    # (`consistency.surnames`).
+    text = ("Le ministre Henri Lestrade est arrivé tard à Lyon. Les syndicats ont félicité "
+            "Lestrade pour son discours.")
+    record = next(extract(nlp, [Document(id="t", text=text)]))
+    alone = [m for m in record.mentions if text[m.start:m.end] == "Lestrade"]
+    assert [(m.name, m.label) for m in alone] == [("Henri Lestrade", "PER")]

@@ -116,11 +116,14 @@ def _propagated_one_by_one(mentions, text):
 
     from entity_graph.pipeline.extraction.mentions import Mention
     from entity_graph.pipeline.extraction.normalize import fold
-    from entity_graph.pipeline.rules.cleaning import context_cue
+    from entity_graph.pipeline.rules.cleaning import context_cue, person_title
+    from entity_graph.pipeline.rules.consistency import surnames
     from entity_graph.pipeline.rules.french import FUNCTION_WORDS
 
     names = {m.name: m.label for m in mentions
              if len(m.name) >= 3 and fold(m.name) not in FUNCTION_WORDS}
+    for surname in surnames(mentions):
+        names.setdefault(surname, "PER")
     if not names:
         return sorted(mentions)
     alternatives = "|".join(re.escape(n) for n in sorted(names, key=lambda n: (-len(n), n)))
@@ -129,15 +132,19 @@ def _propagated_one_by_one(mentions, text):
     for match in re.finditer(rf"(?<![\w'])(?:{alternatives})(?![\w'])", text):
         start, end = match.span()
         if not any(start < e and s < end for s, e in taken):
+            name, label = match.group(), names[match.group()]
+            title = person_title(text[max(0, start - 60):start])
+            if title and label == "PER" and title != "M." and " " not in name:
+                name = f"{title} {name}"
             cue = context_cue(text[max(0, start - 60):start], text[end:end + 30]) or ""
-            found.append(Mention(start, end, names[match.group()], match.group(), cue=cue))
+            found.append(Mention(start, end, label, name, cue=cue))
             taken.append((start, end))
     return sorted(found)
 
 
 WORDS = ["Berne", "Berne-Ouest", "Paris", "Musk", "Elon Musk", "le", "de", "M.", "Tesla",
          "canton", "la", "l'", "x", "Paris-Berne", "l'Europe", "Europe", "Berne_2", "Berne²",
-         "Berne'", "Zürich", "Zürich-Ouest", "(Paris)", "Paris."]
+         "Berne'", "Zürich", "Zürich-Ouest", "(Paris)", "Paris.", "Jean", "Mme"]
 
 
 @settings(max_examples=400, deadline=None, derandomize=True)

@@ -15,9 +15,9 @@ from collections.abc import Iterable, Sequence
 
 from entity_graph.pipeline.extraction.mentions import Mention
 from entity_graph.pipeline.extraction.normalize import fold
-from entity_graph.pipeline.rules.cleaning import context_cue
+from entity_graph.pipeline.rules.cleaning import context_cue, person_title, starts_with_honorific
 from entity_graph.pipeline.rules.french import FUNCTION_WORDS
-from entity_graph.pipeline.rules.known_names import is_country
+from entity_graph.pipeline.rules.known_names import is_country, is_first_name
 
 _LOWERCASE_WORD = re.compile(r"(?<![\w'])[a-zà-öø-ÿœæ][\w-]*")
 _AFTER_EN = re.compile(r"\b[Ee]n\s+([A-ZÀ-ÖØ-Þ][\w-]*)")
@@ -64,17 +64,45 @@ def drop_common_words(mentions: Sequence[Mention], text: str) -> list[Mention]:
             or not is_common_word(m.name, lowercase_words)]
 
 
+def surnames(mentions: Iterable[Mention], *, min_length: int = 4) -> set[str]:
+    """The surnames of the persons the document names in full: the last word of a
+    person's name whose first word is a first name or a title ("Charles Forestier",
+    "Mme Bovary"). Written alone later in the article ("Forestier"), they are that person.
+
+    >>> sorted(surnames([Mention(0, 1, "PER", "Charles Forestier"),
+    ...                  Mention(2, 3, "PER", "Mme Bovary"), Mention(4, 5, "PER", "Le Journal"),
+    ...                  Mention(6, 7, "LOC", "Jean Jaurès"), Mention(8, 9, "PER", "Jean Roy")]))
+    ['Bovary', 'Forestier']
+    """
+    found = set()
+    for mention in mentions:
+        words = mention.name.split()
+        if mention.label != "PER" or len(words) < 2:
+            continue
+        last = words[-1]
+        if len(last) >= min_length and last[0].isupper() and not last.isupper() \
+                and (is_first_name(words[0]) or starts_with_honorific(mention.name)):
+            found.add(last)
+    return found
+
+
 def propagate(mentions: Sequence[Mention], text: str, *, min_length: int = 3) -> list[Mention]:
     """Add the occurrences of already-recognised names that the model missed elsewhere
-    in the document (exact text, whole words only), with their context cue ("le PDG de
-    Tesla": ORG), which counts in the entity's type as the model's own mentions' do.
+    in the document (exact text, whole words only), and of the surnames of the persons
+    it names in full (`surnames`), with their context cue ("le PDG de Tesla": ORG),
+    which counts in the entity's type as the model's own mentions' do.
 
     >>> text = "Berne a voté. Le canton de Berne aussi."
     >>> [(m.start, m.name) for m in propagate([Mention(0, 5, "LOC", "Berne")], text)]
     [(0, 'Berne'), (27, 'Berne')]
+    >>> text = "Yann Kerlan est venu. Selon Kerlan, tout va bien. Madame Kerlan approuve."
+    >>> [(m.name, m.label) for m in propagate([Mention(0, 11, "PER", "Yann Kerlan")], text)]
+    [('Yann Kerlan', 'PER'), ('Kerlan', 'PER'), ('Mme Kerlan', 'PER')]
     """
     names = {m.name: m.label for m in mentions
              if len(m.name) >= min_length and fold(m.name) not in FUNCTION_WORDS}
+    for surname in surnames(mentions):
+        names.setdefault(surname, "PER")
     if not names:
         return sorted(mentions)
     # The matches do not overlap each other: only the model's mentions can be in the way.
@@ -88,8 +116,12 @@ def propagate(mentions: Sequence[Mention], text: str, *, min_length: int = 3) ->
         before_end = bisect_left(starts, end)
         if not before_end or latest_ends[before_end - 1] <= start:
             name = text[start:end]
-            cue = context_cue(text[max(0, start - 60):start], text[end:end + 30]) or ""
-            found.append(Mention(start, end, names[name], name, cue=cue))
+            before = text[max(0, start - 60):start]
+            label, title = names[name], person_title(before)
+            if title and label == "PER" and title != "M." and " " not in name:
+                name = f"{title} {name}"  # "Madame Bovary" is not "Charles Bovary"
+            cue = context_cue(before, text[end:end + 30]) or ""
+            found.append(Mention(start, end, label, name, cue=cue))
     return sorted(found)
 
 
