@@ -160,3 +160,15 @@ def test_a_surname_alone_after_the_full_name_is_that_person(nlp):
     record = next(extract(nlp, [Document(id="t", text=text)]))
     alone = [m for m in record.mentions if text[m.start:m.end] == "Lestrade"]
     assert [(m.name, m.label) for m in alone] == [("Henri Lestrade", "PER")]
+
+
+def test_a_full_name_the_model_calls_misc_is_a_person(nlp):
+    # The model sometimes gives a person's full name the MISC label (a name it has not
+    # seen, in a headline); a first name then a capitalised word is a person's name
+    # (`known_names.is_full_name`). Other MISC spans stay out.
+    text = "Derrière, Flora Duffel prend la troisième place du Tour de Suisse."
+    doc = nlp.make_doc(text)
+    doc.ents = [doc.char_span(10, 22, "MISC"), doc.char_span(text.index("Tour"), len(text) - 1,
+                                                             "MISC")]
+    doc = nlp.get_pipe("entity_graph_clean_mentions")(doc)
+    assert [(m.name, m.label) for m in doc._.mentions] == [("Flora Duffel", "PER")]

@@ -38,6 +38,7 @@ from entity_graph.pipeline.rules.cleaning import (
 )
 from entity_graph.pipeline.rules.consistency import drop_common_words, majority_types, propagate
 from entity_graph.pipeline.rules.document_aliases import alias_in_document
+from entity_graph.pipeline.rules.known_names import is_full_name
 from entity_graph.pipeline.rules.lexicon import (
     is_apposition,
     is_common_heading,
@@ -73,13 +74,16 @@ def make_clean_mentions(nlp: Language, name: str, labels: list[str], lexicon: st
         mentions = []
         text = doc_text(doc)
         for ent in doc.ents:
-            if ent.label_ not in wanted:
-                continue
             ent_text = text[ent.start_char:ent.end_char]  # `ent.text` joins its tokens again
+            label = ent.label_
+            if label == "MISC" and "PER" in wanted and is_full_name(ent_text):
+                label = "PER"  # "Flora Duffy": a first name, then a name, is a person
+            if label not in wanted:
+                continue
             if not ent.ent_id_ and title_alone(ent_text, text[max(0, ent.start_char - 6):
                                                                ent.start_char]):
                 continue  # "le Premier ministre", "proches du Président": no name
-            kept = cleaned(ent_text, ent.label_)
+            kept = cleaned(ent_text, label)
             if ent.ent_id_:  # found by the curation file's ruler: trust it, name it
                 kept = kept or (0, len(ent_text))
             elif kept is None and is_named_code(ent_text, text[max(0, ent.start_char - 6):
@@ -88,7 +92,6 @@ def make_clean_mentions(nlp: Language, name: str, labels: list[str], lexicon: st
             elif kept is None:
                 continue
             start, end = ent.start_char + kept[0], ent.start_char + kept[1]
-            label = ent.label_
             street = None if ent.ent_id_ else street_start(text[max(0, start - 30):start])
             if street is not None and "LOC" in wanted:  # "rue Balzac" is a place
                 start, label = start + street, "LOC"

@@ -42,6 +42,18 @@ def is_first_name(word: str) -> bool:
     return fold(word) in _first_names()[1]
 
 
+def is_full_name(name: str) -> bool:
+    """True for a first name followed by one or two capitalised words, none all in
+    capitals: how a person is named in full.
+
+    >>> is_full_name("Flora Duffy"), is_full_name("Tour de France"), is_full_name("Jean UMP")
+    (True, False, False)
+    """
+    words = name.split()
+    return 2 <= len(words) <= 3 and is_first_name(words[0]) and all(
+        word[0].isupper() and not word.isupper() for word in words[1:])
+
+
 def is_male_first_name(word: str) -> bool:
     """True for a man's first name, folded or not ("Charles", "étienne"); False for a
     woman's, a name given to both ("Claude") and any other word.
