@@ -77,7 +77,7 @@ def make_clean_mentions(nlp: Language, name: str, labels: list[str], lexicon: st
             ent_text = text[ent.start_char:ent.end_char]  # `ent.text` joins its tokens again
             label = ent.label_
             if label == "MISC" and "PER" in wanted and is_full_name(ent_text):
-                label = "PER"  # "Flora Duffy": a first name, then a name, is a person
+                label = "PER"  # "Flora Duffel": a first name, then a name, is a person
             if label not in wanted:
                 continue
             if not ent.ent_id_ and title_alone(ent_text, text[max(0, ent.start_char - 6):

@@ -66,13 +66,13 @@ def drop_common_words(mentions: Sequence[Mention], text: str) -> list[Mention]:
 
 def surnames(mentions: Iterable[Mention], *, min_length: int = 4) -> set[str]:
     """The surnames of the persons the document names in full: the last word of a
-    person's name whose first word is a first name or a title ("Charles Forestier",
-    "Mme Bovary"). Written alone later in the article ("Forestier"), they are that person.
+    person's name whose first word is a first name or a title ("Charles Vernadet",
+    "Mme Lestrade"). Written alone later in the article ("Vernadet"), they are that person.
 
-    >>> sorted(surnames([Mention(0, 1, "PER", "Charles Forestier"),
-    ...                  Mention(2, 3, "PER", "Mme Bovary"), Mention(4, 5, "PER", "Le Journal"),
+    >>> sorted(surnames([Mention(0, 1, "PER", "Charles Vernadet"),
+    ...                  Mention(2, 3, "PER", "Mme Lestrade"), Mention(4, 5, "PER", "Le Journal"),
     ...                  Mention(6, 7, "LOC", "Jean Jaurès"), Mention(8, 9, "PER", "Jean Roy")]))
-    ['Bovary', 'Forestier']
+    ['Lestrade', 'Vernadet']
     """
     found = set()
     for mention in mentions:
@@ -119,7 +119,7 @@ def propagate(mentions: Sequence[Mention], text: str, *, min_length: int = 3) ->
             before = text[max(0, start - 60):start]
             label, title = names[name], person_title(before)
             if title and label == "PER" and title != "M." and " " not in name:
-                name = f"{title} {name}"  # "Madame Bovary" is not "Charles Bovary"
+                name = f"{title} {name}"  # "Madame Kerlan" is not "Yann Kerlan"
             cue = context_cue(before, text[end:end + 30]) or ""
             found.append(Mention(start, end, label, name, cue=cue))
     return sorted(found)

@@ -46,7 +46,7 @@ def is_full_name(name: str) -> bool:
     """True for a first name followed by one or two capitalised words, none all in
     capitals: how a person is named in full.
 
-    >>> is_full_name("Flora Duffy"), is_full_name("Tour de France"), is_full_name("Jean UMP")
+    >>> is_full_name("Flora Duffel"), is_full_name("Tour de France"), is_full_name("Jean UMP")
     (True, False, False)
     """
     words = name.split()
