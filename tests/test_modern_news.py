@@ -172,3 +172,12 @@ def test_a_full_name_the_model_calls_misc_is_a_person(nlp):
                                                              "MISC")]
     doc = nlp.get_pipe("entity_graph_clean_mentions")(doc)
     assert [(m.name, m.label) for m in doc._.mentions] == [("Flora Duffel", "PER")]
+
+
+def test_a_nationality_glued_to_a_persons_name_is_left_out_of_it(nlp):
+    # The model tags "Autrichienne Sara Vilmont" as a place and "Espagnole Carla Routin"
+    # as an organisation: a demonym, then a full name, is that person
+    # (`lexicon.name_after_demonym`).
+    text = "L'Autrichienne Sara Vilmont a remporté l'épreuve devant l'Espagnole Carla Routin."
+    found = mention_names(nlp, text)
+    assert ("Sara Vilmont", "PER") in found and ("Carla Routin", "PER") in found

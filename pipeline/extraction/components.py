@@ -45,6 +45,7 @@ from entity_graph.pipeline.rules.lexicon import (
     is_common_start,
     is_demonym,
     load_lexicon,
+    name_after_demonym,
 )
 from entity_graph.pipeline.rules.places import bracketed_places, country_places, dateline_places
 from entity_graph.pipeline.rules.teams import team_names
@@ -74,24 +75,27 @@ def make_clean_mentions(nlp: Language, name: str, labels: list[str], lexicon: st
         mentions = []
         text = doc_text(doc)
         for ent in doc.ents:
-            ent_text = text[ent.start_char:ent.end_char]  # `ent.text` joins its tokens again
+            begin = ent.start_char
+            ent_text = text[begin:ent.end_char]  # `ent.text` joins its tokens again
             label = ent.label_
-            if label == "MISC" and "PER" in wanted and is_full_name(ent_text):
+            person = None if ent.ent_id_ else name_after_demonym(ent_text, words)
+            if person is not None and "PER" in wanted:
+                # "Autrichienne Sara Vilic" tagged LOC: the person, without what she is
+                begin, ent_text, label = begin + person, ent_text[person:], "PER"
+            elif label == "MISC" and "PER" in wanted and is_full_name(ent_text):
                 label = "PER"  # "Flora Duffel": a first name, then a name, is a person
             if label not in wanted:
                 continue
-            if not ent.ent_id_ and title_alone(ent_text, text[max(0, ent.start_char - 6):
-                                                               ent.start_char]):
+            if not ent.ent_id_ and title_alone(ent_text, text[max(0, begin - 6):begin]):
                 continue  # "le Premier ministre", "proches du Président": no name
             kept = cleaned(ent_text, label)
             if ent.ent_id_:  # found by the curation file's ruler: trust it, name it
                 kept = kept or (0, len(ent_text))
-            elif kept is None and is_named_code(ent_text, text[max(0, ent.start_char - 6):
-                                                               ent.start_char]):
+            elif kept is None and is_named_code(ent_text, text[max(0, begin - 6):begin]):
                 kept = (0, len(ent_text))
             elif kept is None:
                 continue
-            start, end = ent.start_char + kept[0], ent.start_char + kept[1]
+            start, end = begin + kept[0], begin + kept[1]
             street = None if ent.ent_id_ else street_start(text[max(0, start - 30):start])
             if street is not None and "LOC" in wanted:  # "rue Balzac" is a place
                 start, label = start + street, "LOC"

@@ -19,6 +19,7 @@ from spacy.strings import get_string_id
 
 from entity_graph.pipeline.extraction.mentions import Mention
 from entity_graph.pipeline.rules.french import DEMONYM_ENDINGS, alternatives
+from entity_graph.pipeline.rules.known_names import is_full_name
 
 _PARTS_OF_SPEECH = ("noun", "adj", "verb", "adv")
 
@@ -118,6 +119,26 @@ def is_demonym(mention: Mention, text: str, words: Lexicon) -> bool:
     lower = word.lower()
     return (mention.label == "LOC" and word.isalpha() and bool(_DEMONYM.search(lower))
             and words.is_adjective(lower))
+
+
+def name_after_demonym(span: str, words: Lexicon) -> int | None:
+    """Where the person's name starts in a span that opens with what the person is, a
+    people's name ("Autrichienne Sara Vilic", "Espagnol Rubén Ruzafa": a capitalised
+    adjective with a demonym's ending, then a full name, `known_names.is_full_name`);
+    None for any other span.
+
+    >>> words = Lexicon.of(forms={"autrichienne": ["autrichien"]},
+    ...                    adjectives={"autrichien", "super"})
+    >>> name_after_demonym("Autrichienne Sara Vilic", words), name_after_demonym(
+    ...     "Super Mario Land", words), name_after_demonym("Autrichienne Vilic", words)
+    (13, None, None)
+    """
+    first, _, rest = span.partition(" ")
+    rest, lower = rest.lstrip(), first.lower()
+    if not (first[:1].isupper() and first.isalpha() and _DEMONYM.search(lower)
+            and words.is_adjective(lower) and is_full_name(rest)):
+        return None
+    return len(span) - len(rest)
 
 
 _ARTICLE_END = re.compile(r"(?:\b(?:le|la|les|un|une|des)\s+|\bl['’]\s*)\Z", re.IGNORECASE)
