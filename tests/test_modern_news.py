@@ -181,3 +181,13 @@ def test_a_nationality_glued_to_a_persons_name_is_left_out_of_it(nlp):
     text = "L'Autrichienne Sara Vilmont a remporté l'épreuve devant l'Espagnole Carla Routin."
     found = mention_names(nlp, text)
     assert ("Sara Vilmont", "PER") in found and ("Carla Routin", "PER") in found
+
+
+def test_a_headline_glued_to_a_persons_name_is_left_out_of_it(nlp):
+    # "Tour de France 2016 : Louis Gaudemar" tagged MISC as one span: what follows the
+    # last colon or line break is a full name, hence a person (`full_name_at_end`).
+    text = "Tour de France 2016 : Louis Gaudemar remporte la 13e étape."
+    doc = nlp.make_doc(text)
+    doc.ents = [doc.char_span(0, text.index(" remporte"), "MISC")]
+    doc = nlp.get_pipe("entity_graph_clean_mentions")(doc)
+    assert [(m.name, m.label) for m in doc._.mentions] == [("Louis Gaudemar", "PER")]

@@ -38,7 +38,7 @@ from entity_graph.pipeline.rules.cleaning import (
 )
 from entity_graph.pipeline.rules.consistency import drop_common_words, majority_types, propagate
 from entity_graph.pipeline.rules.document_aliases import alias_in_document
-from entity_graph.pipeline.rules.known_names import is_full_name
+from entity_graph.pipeline.rules.known_names import full_name_at_end
 from entity_graph.pipeline.rules.lexicon import (
     is_apposition,
     is_common_heading,
@@ -78,12 +78,15 @@ def make_clean_mentions(nlp: Language, name: str, labels: list[str], lexicon: st
             begin = ent.start_char
             ent_text = text[begin:ent.end_char]  # `ent.text` joins its tokens again
             label = ent.label_
-            person = None if ent.ent_id_ else name_after_demonym(ent_text, words)
-            if person is not None and "PER" in wanted:
-                # "Autrichienne Sara Vilic" tagged LOC: the person, without what she is
+            person = None
+            if not ent.ent_id_ and "PER" in wanted:
+                person = name_after_demonym(ent_text, words)
+                if person is None and label == "MISC":
+                    person = full_name_at_end(ent_text)
+            if person is not None:
+                # "Autrichienne Sara Vilic" tagged LOC, "Flora Duffel" or "Tour de France :
+                # Flora Duffel" tagged MISC: the person, without what comes before
                 begin, ent_text, label = begin + person, ent_text[person:], "PER"
-            elif label == "MISC" and "PER" in wanted and is_full_name(ent_text):
-                label = "PER"  # "Flora Duffel": a first name, then a name, is a person
             if label not in wanted:
                 continue
             if not ent.ent_id_ and title_alone(ent_text, text[max(0, begin - 6):begin]):

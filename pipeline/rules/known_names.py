@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from importlib import import_module
 
@@ -52,6 +53,27 @@ def is_full_name(name: str) -> bool:
     words = name.split()
     return 2 <= len(words) <= 3 and is_first_name(words[0]) and all(
         word[0].isupper() and not word.isupper() for word in words[1:])
+
+
+_SEGMENT_END = re.compile(r"\s*(?::|\n)\s*")  # a colon or a line break ends a heading
+
+
+def full_name_at_end(span: str) -> int | None:
+    """Where a person's full name (`is_full_name`) starts in `span`: at 0 when it is
+    the whole span, after the last colon or line break when it is what follows them (a
+    heading glued to a name: "Tour de France 2016 : Louis Gaudemar"); None otherwise.
+
+    >>> full_name_at_end("Flora Duffel"), full_name_at_end("Grand Prix : Flora Duffel")
+    (0, 13)
+    >>> full_name_at_end("Grand Prix : Hambourg"), full_name_at_end("Tour de France")
+    (None, None)
+    """
+    if is_full_name(span):
+        return 0
+    ends = list(_SEGMENT_END.finditer(span))
+    if ends and is_full_name(span[ends[-1].end():]):
+        return ends[-1].end()
+    return None
 
 
 def is_male_first_name(word: str) -> bool:
