@@ -115,10 +115,13 @@ def is_demonym(mention: Mention, text: str, words: Lexicon) -> bool:
     >>> is_demonym(Mention(0, 9, "LOC", "Allemagne"), "Allemagne", words)
     False
     """
-    word = text[mention.start:mention.end]
+    return mention.label == "LOC" and _is_demonym_word(text[mention.start:mention.end], words)
+
+
+def _is_demonym_word(word: str, words: Lexicon) -> bool:
+    """One word that is an adjective with a demonym's ending ("Allemands", "Autrichienne")."""
     lower = word.lower()
-    return (mention.label == "LOC" and word.isalpha() and bool(_DEMONYM.search(lower))
-            and words.is_adjective(lower))
+    return word.isalpha() and bool(_DEMONYM.search(lower)) and words.is_adjective(lower)
 
 
 def name_after_demonym(span: str, words: Lexicon) -> int | None:
@@ -134,9 +137,8 @@ def name_after_demonym(span: str, words: Lexicon) -> int | None:
     (13, None, None)
     """
     first, _, rest = span.partition(" ")
-    rest, lower = rest.lstrip(), first.lower()
-    if not (first[:1].isupper() and first.isalpha() and _DEMONYM.search(lower)
-            and words.is_adjective(lower) and is_full_name(rest)):
+    rest = rest.lstrip()
+    if not (first[:1].isupper() and _is_demonym_word(first, words) and is_full_name(rest)):
         return None
     return len(span) - len(rest)
 
