@@ -28,7 +28,8 @@ is the measure's own):
    what the pipeline's own components cost over the ceiling.
 
 Words are whitespace-separated words of the texts, the same count for every measure.
-Peak RSS is the largest resident size of the measured process or any one of its workers.
+Peak RSS is the largest resident size of the measured process or any one of its workers;
+CPU is the user and system time of the measured process and all its workers together.
 """
 
 from __future__ import annotations
@@ -48,6 +49,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = sorted((ROOT.parent / "shared" / "data" / "dev").glob("*.jsonl"))
 DEFAULT_MODEL = "fr_core_news_sm"
+
+
+def cpu_seconds() -> float:
+    """CPU time (user + system) of this process and of its finished children (the
+    measure's workers and writer processes), in seconds."""
+    own, children = (resource.getrusage(who) for who in
+                     (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def peak_rss_mb() -> tuple[float, float]:
@@ -92,7 +101,7 @@ def measure(name: str, files: list[Path], workers: int, out: Path, model: str,
 
     words = sum(len(text.split()) for text in texts_of(files))
     stages: dict[str, float] = {}  # the build's own time per stage
-    started = time.perf_counter()
+    started, cpu_before = time.perf_counter(), cpu_seconds()
     if name == "ceiling":
         meta = spacy.util.get_model_meta(spacy.util.get_package_path(model))
         # NER alone: in both French models it has its own tok2vec (listens to none).
@@ -128,10 +137,10 @@ def measure(name: str, files: list[Path], workers: int, out: Path, model: str,
             options["max_links"] = max_links
         stages = build(files, out, workers=workers, progress=False, model=model,
                        **options).timings
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, cpu_seconds() - cpu_before
     own, children = peak_rss_mb()
     return {"measure": name, "workers": workers, "words": words, "seconds": seconds,
-            "words_per_s": words / seconds, "rss_mb": max(own, children),
+            "words_per_s": words / seconds, "cpu_s": cpu, "rss_mb": max(own, children),
             "stages": {k: round(v, 1) for k, v in stages.items()}}
 
 
@@ -210,7 +219,7 @@ def run_round(wanted: list[str], files: list[Path], folder: Path, workers: int,
         row = rows[name]
         print(f"{name:8} {row['workers']} proc  {row['words']:>10,} words  "
               f"{row['seconds']:7.1f} s  {row['words_per_s']:>8,.0f} words/s  "
-              f"peak RSS {row['rss_mb']:,.0f} MB", flush=True)
+              f"CPU {row['cpu_s']:5.1f} s  peak RSS {row['rss_mb']:,.0f} MB", flush=True)
         if row["stages"]:
             print("         " + ", ".join(f"{k} {v} s" for k, v in row["stages"].items()))
     return rows
