@@ -183,6 +183,19 @@ def test_a_nationality_glued_to_a_persons_name_is_left_out_of_it(nlp):
     assert ("Sara Vilmont", "PER") in found and ("Carla Routin", "PER") in found
 
 
+def test_a_compound_nationality_is_not_a_place(nlp):
+    # "le Sud-Africain", tagged LOC, is a person described by where they come from: a
+    # compound adjective with a demonym's ending is a demonym, as "les Allemands" is.
+    text = "Le Sud-Africain a doublé le Néo-Zélandais dans la descente vers Durban."
+    doc = nlp.make_doc(text)
+    doc.ents = [doc.char_span(text.index(word), text.index(word) + len(word), "LOC")
+                for word in ("Sud-Africain", "Néo-Zélandais", "Durban")]
+    for name, component in nlp.pipeline:
+        if name != "ner":
+            doc = component(doc)
+    assert [(m.name, m.label) for m in doc._.mentions] == [("Durban", "LOC")]
+
+
 def test_a_headline_glued_to_a_persons_name_is_left_out_of_it(nlp):
     # "Tour de France 2016 : Louis Gaudemar" tagged MISC as one span: what follows the
     # last colon or line break is a full name, hence a person (`full_name_at_end`).

@@ -119,9 +119,17 @@ def is_demonym(mention: Mention, text: str, words: Lexicon) -> bool:
 
 
 def _is_demonym_word(word: str, words: Lexicon) -> bool:
-    """One word that is an adjective with a demonym's ending ("Allemands", "Autrichienne")."""
+    """One word, or a compound of words joined by hyphens ("Sud-Africain"), that is an
+    adjective with a demonym's ending ("Allemands", "Autrichienne").
+
+    >>> words = Lexicon.of(adjectives={"allemand", "sud-africain"})
+    >>> [_is_demonym_word(w, words) for w in ("Allemands", "Sud-Africaine", "Allemagne",
+    ...                                       "Sud-Africa", "Sud-", "Sud Africain")]
+    [True, True, False, False, False, False]
+    """
     lower = word.lower()
-    return word.isalpha() and bool(_DEMONYM.search(lower)) and words.is_adjective(lower)
+    return all(part.isalpha() for part in lower.split("-")) and bool(_DEMONYM.search(lower)) \
+        and words.is_adjective(lower)
 
 
 def name_after_demonym(span: str, words: Lexicon) -> int | None:
