@@ -6,11 +6,12 @@ lower-case head, a code after an article, a month name outside a date, a nationa
 between an article and a person's name, a context cue for the type.
 """
 
+import re
 from pathlib import Path
 
 import pytest
 
-from entity_graph.pipeline.extraction.records import extract
+from entity_graph.pipeline.extraction.records import extract, to_extraction, to_record
 from entity_graph.pipeline.merging.entities import build_entities
 from entity_graph.pipeline.reading import Document
 
@@ -194,6 +195,25 @@ def test_a_compound_nationality_is_not_a_place(nlp):
         if name != "ner":
             doc = component(doc)
     assert [(m.name, m.label) for m in doc._.mentions] == [("Durban", "LOC")]
+
+
+def test_a_surname_after_an_office_is_a_person(nlp):
+    # "le président Vasseur": the model may call a surname alone a place; the office in
+    # front of it says it is a person's (a context cue, which outweighs the model's label).
+    # An acronym there is a party, not a person ("le maire UDE").
+    text = ("Le président Vasseur a reçu le maire UDE de la ville. Vasseur est reparti "
+            "vers Lille.")
+    doc = nlp.make_doc(text)
+    doc.ents = [doc.char_span(m.start(), m.end(), label) for m, label in (
+        (next(re.finditer("Vasseur", text)), "LOC"), (re.search("UDE", text), "ORG"),
+        (list(re.finditer("Vasseur", text))[1], "LOC"), (re.search("Lille", text), "LOC"))]
+    for name, component in nlp.pipeline:
+        if name != "ner":
+            doc = component(doc)
+    record = to_record(Document(id="t", text=text), to_extraction(doc, text))
+    table = build_entities([record])
+    assert {(e.label, e.type) for e in table.entities.values()} == {
+        ("Vasseur", "PER"), ("UDE", "ORG"), ("Lille", "LOC")}
 
 
 def test_a_headline_glued_to_a_persons_name_is_left_out_of_it(nlp):

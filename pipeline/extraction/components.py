@@ -107,7 +107,7 @@ def make_clean_mentions(nlp: Language, name: str, labels: list[str], lexicon: st
             if not ent.ent_id_ and in_date(name, before, text[end:end + 8]):
                 continue
             title = person_title(before)
-            cue = "" if ent.ent_id_ else context_cue(before, text[end:end + 30]) or ""
+            cue = "" if ent.ent_id_ else context_cue(before, text[end:end + 30], name) or ""
             if title and not ent.ent_id_ and "PER" in wanted:
                 # "M. Homais" is a person whatever the model says; "Mme Grandet" is not
                 # "M. Grandet": a woman's title stays in her name (not in her span).

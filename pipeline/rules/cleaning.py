@@ -22,6 +22,7 @@ from entity_graph.pipeline.rules.french import (
     ORGANISATION_NOUNS,
     PARTICLES,
     PLURAL_HONORIFICS,
+    ROLE_TITLES,
     SPEECH_VERBS,
     STREET_WORDS,
     STREET_WORDS_ELIDED,
@@ -267,6 +268,24 @@ _SPEECH_BEFORE = re.compile(rf"(?:^|[,;:!?»—–-])\s*{_SPEECH}\s+\Z", re.IGNO
 _SPEECH_AFTER = re.compile(rf"\A\s+{_SPEECH}\b", re.IGNORECASE)
 
 
+# "le président Hollande", "l'ancien président Jammeh", "la mère Lefrançois": an office,
+# rank or kinship, written in lower case after its article, titles the name that follows
+# (a capitalised one may be part of a name: "Pont-l'Abbé").
+_ROLE_CUE = re.compile(
+    r"(?:^|[\s(])(?:[Ll]es?|[Ll]a|[Ll]['’]|[Dd]u|[Dd]es|[Aa]ux?)\s*"
+    r"(?:(?:ancien|ancienne|nouveau|nouvel|nouvelle|futur|future|défunt|défunte|feu)\s+)?"
+    rf"(?:{alternatives(tuple(ROLE_TITLES))}|[Pp]remi(?:er|ère)\s+ministre)\s+\Z")
+
+
+def _is_role_titled(before: str, name: str) -> bool:
+    """One word after an office or rank: a surname ("le président Hollande"). (The model
+    mostly gets full names right, and a full name's cue outweighs its few mentions when
+    partial names are merged, see `document_aliases.dominant`; capitals are a party's
+    acronym, "le maire UDE".)"""
+    return bool(name) and " " not in name and not name.isupper() \
+        and bool(_ROLE_CUE.search(before[-40:]))
+
+
 # "en Suisse", "en Angleterre": before a capitalised word, "en" nearly always names a place
 # (over 96% of 1,200 such gold mentions in our evaluation sets); "à" does not ("à Emma").
 _PLACE_CUE = re.compile(r"(?:^|[\s(])[Ee]n\s+\Z")
@@ -300,9 +319,10 @@ def _in_honorific_list(before: str) -> bool:
     return before.rstrip().endswith((",", " et")) and bool(_HONORIFIC_LIST.search(before))
 
 
-def context_cue(before: str, after: str = "") -> str | None:
+def context_cue(before: str, after: str = "", name: str = "") -> str | None:
     """The type that the words around a name give it: PER after an honorific, in a list
-    of names after "MM.", or next to a speech verb ("», dit X", "X répondit"); ORG after
+    of names after "MM.", next to a speech verb ("», dit X", "X répondit"), or for a
+    one-word `name` (not an acronym) after an office or rank ("le président X"); ORG after
     "la société", "le groupe"...; LOC after "en"; None otherwise.
 
     >>> context_cue("selon M. "), context_cue("chez le constructeur "), context_cue("à ")
@@ -317,9 +337,15 @@ def context_cue(before: str, after: str = "") -> str | None:
     'LOC'
     >>> context_cue("« Oui », dit "), context_cue("", " répondit-elle")
     ('PER', 'PER')
+    >>> context_cue("selon l'ancien président ", name="Jammeh")
+    'PER'
+    >>> [context_cue(before, name=name) for before, name in [("le maire ", "UDE"),
+    ...  ("le président ", "Donald Trump"), ("à Pont-l'Abbé ", "Quimper"), ("le ", "Roi")]]
+    [None, None, None, None]
     """
     if person_title(before) or _SPEECH_BEFORE.search(before[-40:]) \
-            or _SPEECH_AFTER.match(after) or _in_honorific_list(before[-60:]):
+            or _SPEECH_AFTER.match(after) or _in_honorific_list(before[-60:]) \
+            or _is_role_titled(before, name):
         return "PER"
     if _ORGANISATION_CUE.search(before[-50:]) or _COMPANY_ROLE_CUE.search(before[-30:]):
         return "ORG"

@@ -120,7 +120,7 @@ def propagate(mentions: Sequence[Mention], text: str, *, min_length: int = 3) ->
             label, title = names[name], person_title(before)
             if title and label == "PER" and title != "M." and " " not in name:
                 name = f"{title} {name}"  # "Madame Kerlan" is not "Yann Kerlan"
-            cue = context_cue(before, text[end:end + 30]) or ""
+            cue = context_cue(before, text[end:end + 30], text[start:end]) or ""
             found.append(Mention(start, end, label, name, cue=cue))
     return sorted(found)
 

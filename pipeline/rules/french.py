@@ -62,18 +62,23 @@ PLURAL_HONORIFICS = ("MM", "Mmes", "Mlles", "Messieurs", "Mesdames")
 # The women's honorifics a name keeps ("Mme Grandet" is not "M. Grandet"), as written.
 KEPT_HONORIFICS = ("Mme", "Mlle")
 
+# Offices, ranks and kinship that stand before a person's name: "le président Hollande",
+# "la mère Lefrançois".
+ROLE_TITLES = (
+    "docteur", "professeur", "président", "présidente", "ministre", "général", "générale",
+    "colonel", "capitaine", "lieutenant", "sénateur", "sénatrice", "député", "députée", "maire",
+    "juge", "abbé", "père", "mère", "sœur", "frère", "cardinal", "pape", "roi", "reine",
+    "prince", "princesse", "comte", "comtesse", "duc", "duchesse", "baron", "baronne",
+    "marquis", "marquise", "chancelier", "chancelière", "premier ministre", "première ministre",
+)
+
 # Titles that may stand before a person's name, as regular-expression alternatives
 # (abbreviations with their full stop, required or optional).
 TITLES = (
     r"m\.", r"mm\.?", "mme", "mmes", "mlle", "mlles", r"mr\.?", r"mrs\.?", r"dr\.?", r"pr\.?",
     "me", r"mgr\.?", r"st\.?", r"ste\.?",
     "monsieur", "messieurs", "madame", "mesdames", "mademoiselle", "maître", "maitre",
-    "docteur", "professeur", "président", "présidente", "ministre", "général", "générale",
-    "colonel", "capitaine", "lieutenant", "sénateur", "sénatrice", "député", "députée", "maire",
-    "juge", "abbé", "père", "mère", "sœur", "frère", "cardinal", "pape", "roi", "reine",
-    "prince", "princesse", "comte", "comtesse", "duc", "duchesse", "baron", "baronne",
-    "marquis", "marquise", "sir", "lord", "lady", "chancelier", "chancelière",
-    "premier ministre",
+    "sir", "lord", "lady", *ROLE_TITLES,
 )
 
 # Roles in a company, whose "de X" (no article: "le PDG de Tesla", but "le président du
