@@ -216,6 +216,18 @@ def test_a_surname_after_an_office_is_a_person(nlp):
         ("Vasseur", "PER"), ("UDE", "ORG"), ("Lille", "LOC")}
 
 
+def test_a_time_zone_after_a_clock_time_is_no_organisation(nlp):
+    # The model tags "UTC" in "à 14 h 30 UTC" as an organisation: a code in capitals right
+    # after a clock time is a time zone (`cleaning.is_time_zone`); the same code elsewhere
+    # is left to the model.
+    text = "La sonde a atterri à 14 h 30 UTC, puis à 20:00 (UTC+2) selon la NASA."
+    doc = nlp.make_doc(text)
+    doc.ents = [doc.char_span(m.start(), m.end(), "ORG")
+                for m in re.finditer(r"UTC\+2|UTC|NASA", text)]
+    doc = nlp.get_pipe("entity_graph_clean_mentions")(doc)
+    assert [(m.name, m.label) for m in doc._.mentions] == [("NASA", "ORG")]
+
+
 def test_a_headline_glued_to_a_persons_name_is_left_out_of_it(nlp):
     # "Tour de France 2016 : Louis Gaudemar" tagged MISC as one span: what follows the
     # last colon or line break is a full name, hence a person (`full_name_at_end`).

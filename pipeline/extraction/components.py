@@ -31,6 +31,7 @@ from entity_graph.pipeline.rules.cleaning import (
     context_cue,
     in_date,
     is_named_code,
+    is_time_zone,
     person_title,
     starts_with_honorific,
     street_start,
@@ -104,7 +105,8 @@ def make_clean_mentions(nlp: Language, name: str, labels: list[str], lexicon: st
                 start, label = start + street, "LOC"
             name = ent.ent_id_ or " ".join(text[start:end].split())
             before = text[max(0, start - 60):start]
-            if not ent.ent_id_ and in_date(name, before, text[end:end + 8]):
+            if not ent.ent_id_ and (in_date(name, before, text[end:end + 8])
+                                    or is_time_zone(name, before)):
                 continue
             title = person_title(before)
             cue = "" if ent.ent_id_ else context_cue(before, text[end:end + 30], name) or ""

@@ -426,6 +426,22 @@ def is_named_code(name: str, before: str) -> bool:
     return bool(_CODE.match(name)) and bool(_ARTICLE_BEFORE.search(before[-6:]))
 
 
+# A time zone after a clock time: "14 h 30 UTC", "20:00 (UTC+2)".
+_CLOCK_BEFORE = re.compile(r"\b\d{1,2}\s*(?:[hH]|:)\s*(?:\d{2})?\s*\(?\s*\Z")
+_ZONE = re.compile(r"\A[A-Z]{2,5}(?:\s*[+−-]\s*\d{1,2}(?::?\d{2})?)?\Z")
+
+
+def is_time_zone(name: str, before: str) -> bool:
+    """A code in capitals right after a clock time: a time zone, not an organisation.
+
+    >>> is_time_zone("UTC", "vers 14 h 30 "), is_time_zone("UTC+2", "à 20:00 (")
+    (True, True)
+    >>> is_time_zone("UTC", "le temps "), is_time_zone("Paris", "à 14 h ")
+    (False, False)
+    """
+    return bool(_ZONE.match(name)) and bool(_CLOCK_BEFORE.search(before[-12:]))
+
+
 _NUMBER_BEFORE = re.compile(r"\d(?:er)?\.?\s*\Z")
 _NUMBER_AFTER = re.compile(r"\A\s*\d")
 
