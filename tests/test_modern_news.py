@@ -30,6 +30,23 @@ def mention_names(nlp, text):
     return [(m.name, m.label) for m in record.mentions]
 
 
+def our_mentions(nlp, text, entities):
+    """The mentions our components make of `text` when the model found `entities`
+    ((start, end, label) each): the rules alone, whatever the model would say."""
+    doc = nlp.make_doc(text)
+    doc.ents = [doc.char_span(start, end, label) for start, end, label in entities]
+    for name, component in nlp.pipeline:
+        if name != "ner":
+            doc = component(doc)
+    return doc
+
+
+def spans_of(text, *words, label):
+    """(start, end, label) of every occurrence of each of `words` in `text`."""
+    return [(m.start(), m.end(), label) for word in words
+            for m in re.finditer(re.escape(word), text)]
+
+
 def test_an_institution_with_a_lower_case_head_keeps_its_whole_name(nlp):
     text = ("Le porte-parole du ministère de l'Intérieur, Pierre-Henry Brandet, a confirmé "
             "le bilan mardi soir à Paris.")
@@ -188,12 +205,8 @@ def test_a_compound_nationality_is_not_a_place(nlp):
     # "le Sud-Africain", tagged LOC, is a person described by where they come from: a
     # compound adjective with a demonym's ending is a demonym, as "les Allemands" is.
     text = "Le Sud-Africain a doublé le Néo-Zélandais dans la descente vers Durban."
-    doc = nlp.make_doc(text)
-    doc.ents = [doc.char_span(text.index(word), text.index(word) + len(word), "LOC")
-                for word in ("Sud-Africain", "Néo-Zélandais", "Durban")]
-    for name, component in nlp.pipeline:
-        if name != "ner":
-            doc = component(doc)
+    doc = our_mentions(nlp, text, spans_of(text, "Sud-Africain", "Néo-Zélandais", "Durban",
+                                           label="LOC"))
     assert [(m.name, m.label) for m in doc._.mentions] == [("Durban", "LOC")]
 
 
@@ -203,13 +216,9 @@ def test_a_surname_after_an_office_is_a_person(nlp):
     # An acronym there is a party, not a person ("le maire UDE").
     text = ("Le président Vasseur a reçu le maire UDE de la ville. Vasseur est reparti "
             "vers Lille.")
-    doc = nlp.make_doc(text)
-    doc.ents = [doc.char_span(m.start(), m.end(), label) for m, label in (
-        (next(re.finditer("Vasseur", text)), "LOC"), (re.search("UDE", text), "ORG"),
-        (list(re.finditer("Vasseur", text))[1], "LOC"), (re.search("Lille", text), "LOC"))]
-    for name, component in nlp.pipeline:
-        if name != "ner":
-            doc = component(doc)
+    entities = sorted(spans_of(text, "Vasseur", "Lille", label="LOC")
+                      + spans_of(text, "UDE", label="ORG"))
+    doc = our_mentions(nlp, text, entities)
     record = to_record(Document(id="t", text=text), to_extraction(doc, text))
     table = build_entities([record])
     assert {(e.label, e.type) for e in table.entities.values()} == {
@@ -221,10 +230,8 @@ def test_a_time_zone_after_a_clock_time_is_no_organisation(nlp):
     # after a clock time is a time zone (`cleaning.is_time_zone`); the same code elsewhere
     # is left to the model.
     text = "La sonde a atterri à 14 h 30 UTC, puis à 20:00 (UTC+2) selon la NASA."
-    doc = nlp.make_doc(text)
-    doc.ents = [doc.char_span(m.start(), m.end(), "ORG")
-                for m in re.finditer(r"UTC\+2|UTC|NASA", text)]
-    doc = nlp.get_pipe("entity_graph_clean_mentions")(doc)
+    entities = [(m.start(), m.end(), "ORG") for m in re.finditer(r"UTC\+2|UTC|NASA", text)]
+    doc = our_mentions(nlp, text, entities)
     assert [(m.name, m.label) for m in doc._.mentions] == [("NASA", "ORG")]
 
 

@@ -274,7 +274,7 @@ _SPEECH_AFTER = re.compile(rf"\A\s+{_SPEECH}\b", re.IGNORECASE)
 _ROLE_CUE = re.compile(
     r"(?:^|[\s(])(?:[Ll]es?|[Ll]a|[Ll]['’]|[Dd]u|[Dd]es|[Aa]ux?)\s*"
     r"(?:(?:ancien|ancienne|nouveau|nouvel|nouvelle|futur|future|défunt|défunte|feu)\s+)?"
-    rf"(?:{alternatives(tuple(ROLE_TITLES))}|[Pp]remi(?:er|ère)\s+ministre)\s+\Z")
+    rf"(?:{alternatives(ROLE_TITLES)}|[Pp]remi(?:er|ère)\s+ministre)\s+\Z")
 
 
 def _is_role_titled(before: str, name: str) -> bool:
